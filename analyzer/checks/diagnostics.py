@@ -1,0 +1,38 @@
+"""The one record every check, parse error and report format shares (DESIGN.md, Conventions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+
+SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A finding at a source location. Lines and columns are 1-based; the end is exclusive."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+
+# Codes that are not lint rules: the analysis itself could not proceed on (part of) a file.
+PARSE_ERROR = ("WF000", "parse-error")
+ANALYSIS_ERROR = ("WF009", "analysis-error")

@@ -1,0 +1,245 @@
+"""Pydantic v2 models of Cloudflare's workflow version-graph API response.
+
+The shapes follow the API exactly (reference/graph-semantics.md §1–§2, SEMANTICS §1): a
+discriminated union on ``type``, ``extra="forbid"``, fields declared in the key order the
+parser emits so that ``model_dump`` yields byte-stable JSON (SEMANTICS §1.4). Optional keys
+(``starts``, ``resolves``, ``payload``) are *absent* when unknown, never ``null``; keys that the
+API types as nullable (``condition``, ``options``, ``*_block``) stay present with ``null``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_serializer
+
+Duration = Union[int, str]
+"""Milliseconds as an integer, or a human-readable string kept verbatim (or a sentinel)."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+    # Keys dropped from the output when their value is None (SEMANTICS §1.4).
+    _omit_when_none: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _drop_unknown_optionals(self, handler: Any) -> Any:
+        data = handler(self)
+        if self._omit_when_none and isinstance(data, dict):
+            for key in self._omit_when_none:
+                if data.get(key, 0) is None:
+                    del data[key]
+        return data
+
+
+class _Located(_Model):
+    """A graph node that remembers the source it came from (the side table of DESIGN.md)."""
+
+    _src: Any = PrivateAttr(default=None)
+    """The libcst node this graph node was derived from; never serialised."""
+
+
+class _Numbered(_Located):
+    _omit_when_none = frozenset({"starts", "resolves"})
+
+
+# --- payload shape descriptors (graph-semantics §2.13) -------------------------------------
+
+
+class UnknownShape(_Model):
+    type: Literal["unknown"] = "unknown"
+
+
+class ObjectShape(_Model):
+    type: Literal["object"] = "object"
+    fields: dict[str, "JsonShape"]
+
+
+JsonShape = Annotated[Union[UnknownShape, ObjectShape], Field(discriminator="type")]
+
+
+# --- step nodes ----------------------------------------------------------------------------
+
+
+class Retries(_Model):
+    limit: int
+    delay: Duration
+    backoff: Literal["constant", "linear", "exponential"]
+
+
+class StepConfig(_Model):
+    retries: Retries
+    timeout: Duration
+
+
+class StepDo(_Numbered):
+    type: Literal["step_do"] = "step_do"
+    name: str
+    config: StepConfig
+    nodes: list["Node"] = Field(default_factory=list)
+    starts: int | None = None
+    resolves: int | None = None
+
+
+class StepSleep(_Numbered):
+    type: Literal["step_sleep"] = "step_sleep"
+    name: str
+    duration: Duration
+    starts: int | None = None
+    resolves: int | None = None
+
+
+class StepSleepUntil(_Numbered):
+    type: Literal["step_sleep_until"] = "step_sleep_until"
+    name: str
+    timestamp: str = "generated"
+    starts: int | None = None
+    resolves: int | None = None
+
+
+class WaitOptions(_Model):
+    event_type: str
+    timeout: Duration
+
+
+class StepWaitForEvent(_Numbered):
+    _omit_when_none = frozenset({"payload", "starts", "resolves"})
+
+    type: Literal["step_wait_for_event"] = "step_wait_for_event"
+    name: str
+    options: WaitOptions | None
+    payload: JsonShape | None = None
+    starts: int | None = None
+    resolves: int | None = None
+
+
+# --- structure -----------------------------------------------------------------------------
+
+
+class Loop(_Located):
+    type: Literal["loop"] = "loop"
+    nodes: list["Node"]
+
+
+class Parallel(_Located):
+    type: Literal["parallel"] = "parallel"
+    kind: Literal["all", "any", "all_settled", "race"]
+    nodes: list["Node"]
+
+
+class Block(_Located):
+    """A sequence of nodes (try/catch/finally blocks; a dependency chain, SEMANTICS §4.6)."""
+
+    type: Literal["block"] = "block"
+    nodes: list["Node"]
+
+
+class Try(_Located):
+    type: Literal["try"] = "try"
+    try_block: Block | None
+    catch_block: Block | None
+    finally_block: Block | None
+
+
+class Branch(_Model):
+    condition: str | None
+    nodes: list["Node"]
+
+
+class If(_Located):
+    type: Literal["if"] = "if"
+    branches: list[Branch]
+
+
+class Switch(_Located):
+    type: Literal["switch"] = "switch"
+    discriminant: str
+    branches: list[Branch]
+
+
+class FunctionCall(_Numbered):
+    type: Literal["function_call"] = "function_call"
+    name: str
+    starts: int | None = None
+    resolves: int | None = None
+
+
+class Break(_Located):
+    type: Literal["break"] = "break"
+    kind: Literal["break", "return"]
+
+
+class FunctionDef(_Located):
+    """An entry of ``workflow.functions`` (graph-semantics §2.11): ``name, nodes, type``."""
+
+    name: str
+    nodes: list["Node"]
+    type: Literal["function_def"] = "function_def"
+
+
+class Start(_Model):
+    """In the API's node union, never emitted by wfgraph (SEMANTICS §1.3)."""
+
+    _omit_when_none = frozenset({"payload"})
+
+    type: Literal["start"] = "start"
+    class_name: str
+    payload: JsonShape | None = None
+    functions: dict[str, FunctionDef]
+    nodes: list["Node"]
+
+
+Node = Annotated[
+    Union[
+        StepDo,
+        StepSleep,
+        StepSleepUntil,
+        StepWaitForEvent,
+        Loop,
+        Parallel,
+        Try,
+        Block,
+        If,
+        Switch,
+        FunctionCall,
+        Break,
+        Start,
+        FunctionDef,
+    ],
+    Field(discriminator="type"),
+]
+
+STEP_TYPES = (StepDo, StepSleep, StepSleepUntil, StepWaitForEvent)
+
+
+# --- the response ---------------------------------------------------------------------------
+
+
+class Workflow(_Model):
+    _omit_when_none = frozenset({"payload"})
+
+    class_name: str
+    payload: JsonShape | None = None
+    functions: dict[str, FunctionDef]
+    nodes: list[Node]
+
+
+class Graph(_Model):
+    version: int = 1
+    workflow: Workflow
+
+
+class VersionGraphResponse(_Model):
+    id: str
+    class_name: str
+    created_on: datetime
+    modified_on: datetime
+    workflow_id: str
+    graph: Graph | None
+
+
+for _model in list(globals().values()):
+    if isinstance(_model, type) and issubclass(_model, BaseModel) and _model is not BaseModel:
+        _model.model_rebuild()
