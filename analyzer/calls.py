@@ -1,0 +1,248 @@
+"""Calls: step wrappers, the step API, helpers (SEMANTICS §6) and asyncio concurrency (§4.3).
+
+A call either runs something now (awaited, or started as a task), or makes a lazy coroutine
+that runs where it is later awaited, gathered or scheduled (SEMANTICS §4.1).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from wfgraph.schema import Loop, Parallel
+
+from . import facts as F
+from .concurrency import Seq
+from .literals import call_args, dotted_name
+from .scope import OTHER, Deferred, Task, Value
+
+if TYPE_CHECKING:
+    from .walker import Walker
+
+STARTERS = ("create_task", "ensure_future")
+PASSTHROUGH = ("wait_for", "shield")
+HANDLED = (*STARTERS, *PASSTHROUGH, "gather", "wait", "as_completed")
+WAIT_KINDS = {"FIRST_COMPLETED": "race", "FIRST_EXCEPTION": "all", "ALL_COMPLETED": "all_settled"}
+
+
+class CallsMixin:
+    def walk_call(self: "Walker", call: cst.Call, seq: Seq, awaited: bool) -> Value:
+        method = self.step_method(call.func)
+        if method is not None:
+            return self.walk_step_api(method, call, seq, awaited)
+        asyncio_fn = self.index.asyncio_function(call.func) or _task_method(call.func)
+        if asyncio_fn in HANDLED:
+            return self.walk_asyncio(asyncio_fn, call, seq, awaited)
+        value = self.lazy_call(call, seq)
+        if value is None:
+            for child in (call.func, *[a.value for a in call.args]):
+                self.walk_expr(child, seq)
+            return OTHER
+        if awaited:
+            return self.await_value(value, seq, call)
+        return value
+
+    # --- step API --------------------------------------------------------------------------
+
+    def walk_step_api(self: "Walker", method: str, call: cst.Call, seq: Seq, awaited: bool) -> Value:
+        for arg in call.args:
+            self.walk_expr(arg.value, seq)
+        if method == "do":
+            if awaited or len(call.args) > 1:
+                self.fact(F.CALLBACK_FORM, call, "step.do() is a decorator, not a call that runs a step")
+            return OTHER
+        if method == "wait_for_event":
+            deferred = self.defer("wait", call)
+            return self.await_value(deferred, seq, call) if awaited else deferred
+        if method in ("sleep", "sleep_until"):
+            node = self.step_api_node(method, call)
+            if awaited:
+                self.body.awaited(seq, node)
+                return OTHER
+            # A JavaScript promise: it starts at once (SEMANTICS §4.1).
+            return Value("task", self.start(seq, [node], call))
+        self.fact(F.UNKNOWN_STEP_METHOD, call, f"step.{method} is not part of the Python step API",
+                  method=method)
+        return OTHER
+
+    def defer(self: "Walker", kind: str, call: cst.Call, **data: Any) -> Value:
+        deferred = Deferred(kind=kind, call=call, scope=self.scope, **data)
+        self.deferreds.append(deferred)
+        return Value("lazy", deferred)
+
+    def start(self: "Walker", seq: Seq, nodes: list[Any], source: cst.CSTNode) -> Task:
+        task = self.body.started(seq, nodes, source)
+        self.tasks.append(task)
+        return task
+
+    # --- wrappers and helpers --------------------------------------------------------------
+
+    def lazy_call(self: "Walker", call: cst.Call, seq: Seq) -> Value | None:
+        """A coroutine from a step wrapper or a helper that contains steps; None otherwise."""
+        if isinstance(call.func, cst.Name):
+            value = self.scope.lookup(call.func.value)
+            if value.kind == "wrapper":
+                if call.args:
+                    self.fact(F.WRAPPER_ARGS, call, "a step wrapper takes no arguments")
+                return self.defer("step", call, decl=value.data)
+            if value.kind == "lazy" or value.kind == "task":
+                return None
+        target = self.functions.target(call, seq)
+        if target is None:
+            return None
+        if not target.is_async:
+            # A plain function runs when called: its steps run here.
+            node = self.call_helper(target, seq, call)
+            if node is not None:
+                self.body.awaited(seq, node)
+            return OTHER
+        return self.defer("call", call, target=target)
+
+    def call_helper(self: "Walker", target: Any, seq: Seq, call: cst.Call) -> Any:
+        """Run a helper: expanded inline when it awaits a wrapper it was given (§4.5), else a
+        ``function_call`` when it (transitively) contains steps, else nothing."""
+        if target.expands:
+            self.functions.expand_inline(target, seq)
+            return None
+        return self.functions.call_node(target, call)
+
+    # --- asyncio ---------------------------------------------------------------------------
+
+    def walk_asyncio(self: "Walker", name: str, call: cst.Call, seq: Seq, awaited: bool) -> Value:
+        args = [a.value for a in call.args if a.keyword is None and not a.star]
+        if name in PASSTHROUGH:
+            inner = self.walk_expr(args[0], seq) if args else OTHER
+            return self.await_value(inner, seq, call) if awaited else inner
+        if name in STARTERS:
+            return self.walk_create_task(call, args, seq, awaited)
+        if name == "gather":
+            return self.walk_gather(call, seq, awaited)
+        if name == "wait":
+            return self.walk_wait(call, seq, awaited)
+        if name == "as_completed":
+            members = self.member_values(args[:1], seq, call)
+            self.fact(F.RACE_OVER_STEPS, call, "asyncio.as_completed over steps", members=len(members))
+            self.emit_members(seq, "race", members, call, awaited=False)
+            return OTHER
+        return OTHER
+
+    def walk_create_task(self: "Walker", call: cst.Call, args: list[cst.BaseExpression], seq: Seq,
+                         awaited: bool) -> Value:
+        value = self.walk_expr(args[0], seq) if args else OTHER
+        if awaited:  # `await create_task(x)` is `await x`
+            return self.await_value(value, seq, call)
+        if value.kind == "lazy":
+            node = self.materialize(value.data, seq)
+            if node is None:
+                return OTHER
+            return Value("task", self.start(seq, [node], call))
+        return value if value.kind == "task" else OTHER
+
+    def walk_gather(self: "Walker", call: cst.Call, seq: Seq, awaited: bool) -> Value:
+        kind = "all"
+        for arg in call.args:
+            if arg.keyword and arg.keyword.value == "return_exceptions":
+                if dotted_name(arg.value) == "True":
+                    kind = "all_settled"
+        members = self.member_values([a for a in call.args if a.keyword is None], seq, call)
+        return self.emit_members(seq, kind, members, call, awaited)
+
+    def walk_wait(self: "Walker", call: cst.Call, seq: Seq, awaited: bool) -> Value:
+        bound, _ = call_args(call, ("fs", "timeout", "return_when"))
+        when = dotted_name(bound["return_when"]) if "return_when" in bound else None
+        kind = WAIT_KINDS.get((when or "ALL_COMPLETED").rsplit(".", 1)[-1], "all_settled")
+        if kind == "race":
+            self.fact(F.RACE_OVER_STEPS, call, "asyncio.wait(FIRST_COMPLETED) over steps")
+        fs = bound.get("fs")
+        members = self.member_values([cst.Arg(value=fs, star="*")] if fs is not None else [], seq, call)
+        return self.emit_members(seq, kind, members, call, awaited)
+
+    def member_values(self: "Walker", args: list[Any], seq: Seq, site: cst.CSTNode) -> list[Any]:
+        """Members of a gather/wait: Values, and Loops for a generator or comprehension."""
+        out: list[Any] = []
+        for arg in args:
+            expr = arg.value if isinstance(arg, cst.Arg) else arg
+            starred = isinstance(arg, cst.Arg) and arg.star == "*"
+            if starred and isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+                out.extend(self.walk_expr(e.value, seq) for e in expr.elements)
+            elif starred and isinstance(expr, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+                out.append(("loop", expr))
+            else:
+                out.append(self.walk_expr(expr, seq))
+        return out
+
+    def emit_members(self: "Walker", seq: Seq, kind: str, members: list[Any], site: cst.CSTNode,
+                     awaited: bool) -> Value:
+        """A gather: pending tasks named in it resolve together; the rest run as an inline
+        ``parallel`` numbered like ``Promise.all`` members (§4.3, §4.6 mixed row)."""
+        tasks = [m.data for m in members if isinstance(m, Value) and m.kind == "task"]
+        inline: list[Any] = []
+        for member in members:
+            if isinstance(member, tuple):
+                inline.append(self.comprehension_member(member[1]))
+            elif member.kind == "lazy":
+                chain = Seq([])
+                node = self.materialize(member.data, chain)
+                if node is not None:
+                    inline.append(self.chain_member(chain.nodes, node))
+        inline = [m for m in inline if m is not None]
+        if awaited:
+            if tasks and self.body.resolve(tasks) and not self.body.has_pending():
+                self.body.close_group(seq)
+            if inline:
+                self.emit_parallel(seq, kind, inline, site)
+            return OTHER
+        if not inline:
+            return Value("task", tasks[0]) if len(tasks) == 1 else OTHER
+        parallel = Parallel(kind=kind, nodes=inline)
+        parallel._src = site
+        nodes = _leaf_members(inline)
+        for node in nodes:
+            node.starts = self.body.counter
+        self.body.place_concurrent(seq, parallel)
+        task = Task(nodes=nodes, source=site)
+        self.body.pending.append(task)
+        self.tasks.append(task)
+        return Value("task", task)
+
+    def chain_member(self: "Walker", before: list[Any], node: Any) -> Any:
+        from wfgraph.schema import Block
+
+        return Block(nodes=[*before, node]) if before else node
+
+    def comprehension_member(self: "Walker", expr: Any) -> Loop | None:
+        inner = Seq([])
+        self.walk_comprehension_elements(expr, inner, member=True)
+        if not inner.nodes:
+            return None
+        loop = Loop(nodes=inner.nodes)
+        loop._src = expr
+        return loop
+
+    def emit_parallel(self: "Walker", seq: Seq, kind: str, members: list[Any], site: cst.CSTNode) -> None:
+        parallel = Parallel(kind=kind, nodes=members)
+        parallel._src = site
+        self.body.number_members(members)
+        if self.body.has_pending():
+            self.body.place_concurrent(seq, parallel)
+        else:
+            self.body.place_plain(seq, parallel)
+
+
+def _task_method(func: cst.BaseExpression) -> str | None:
+    """``loop.create_task(x)`` and the like start a task whatever the receiver."""
+    if isinstance(func, cst.Attribute) and func.attr.value in STARTERS:
+        return func.attr.value
+    return None
+
+
+def _leaf_members(members: list[Any]) -> list[Any]:
+    out = []
+    for member in members:
+        kind = getattr(member, "type", None)
+        if kind in ("parallel", "loop", "block"):
+            out.extend(_leaf_members(member.nodes[-1:] if kind != "parallel" else member.nodes))
+        else:
+            out.append(member)
+    return out

@@ -1,0 +1,288 @@
+"""What a module declares at its top level: imports, classes, functions, constants (SEMANTICS §2.1).
+
+Only statements are walked (module body, and the bodies of module-level ``if``/``try``/``with``
+blocks, where conditional imports and fallback classes live): never expressions, so building the
+index costs little even on large files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import libcst as cst
+
+from .literals import dotted_name, is_literal, literal_value
+
+WORKERS_MODULE = "workers"
+ENTRYPOINT = "WorkflowEntrypoint"
+
+
+def compound_bodies(stmt: cst.BaseStatement) -> Iterator[cst.BaseSuite]:
+    """The suites of a compound statement that run in the same scope."""
+    if isinstance(stmt, cst.If):
+        yield stmt.body
+        if stmt.orelse is not None:
+            yield from compound_bodies(stmt.orelse) if isinstance(stmt.orelse, cst.If) else [stmt.orelse.body]
+    elif isinstance(stmt, (cst.Try, cst.TryStar)):
+        yield stmt.body
+        for handler in stmt.handlers:
+            yield handler.body
+        if stmt.orelse is not None:
+            yield stmt.orelse.body
+        if stmt.finalbody is not None:
+            yield stmt.finalbody.body
+    elif isinstance(stmt, (cst.For, cst.While)):
+        yield stmt.body
+        if stmt.orelse is not None:
+            yield stmt.orelse.body
+    elif isinstance(stmt, cst.With):
+        yield stmt.body
+    elif isinstance(stmt, cst.Match):
+        for case in stmt.cases:
+            yield case.body
+    elif isinstance(stmt, cst.Else):
+        yield stmt.body
+
+
+def suite_statements(suite: cst.BaseSuite) -> list[cst.BaseStatement]:
+    if isinstance(suite, cst.IndentedBlock):
+        return list(suite.body)
+    if isinstance(suite, cst.SimpleStatementSuite):
+        return [cst.SimpleStatementLine(body=suite.body)]
+    return []
+
+
+def iter_scope_statements(body: list[cst.BaseStatement]) -> Iterator[cst.BaseStatement]:
+    """Every statement of a scope, nested blocks included, nested defs and classes excluded."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        for suite in compound_bodies(stmt):
+            yield from iter_scope_statements(suite_statements(suite))
+
+
+def _target_names(target: cst.BaseExpression) -> Iterator[str]:
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for el in target.elements:
+            yield from _target_names(el.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _target_names(target.value)
+
+
+@dataclass
+class ScopeConstants:
+    """Names bound exactly once in a scope to a literal (SEMANTICS §3.6), computed on first use."""
+
+    body: list[cst.BaseStatement]
+    parent: "ScopeConstants | None" = None
+    _bound: dict[str, int] | None = None
+    _values: dict[str, cst.BaseExpression] = field(default_factory=dict)
+
+    def lookup(self, name: str) -> cst.BaseExpression | None:
+        if self._bound is None:
+            self._compute()
+        assert self._bound is not None
+        if name in self._bound:
+            return self._values.get(name)
+        return self.parent.lookup(name) if self.parent else None
+
+    def _compute(self) -> None:
+        bound: dict[str, int] = {}
+        values: dict[str, cst.BaseExpression] = {}
+
+        def bind(name: str, value: cst.BaseExpression | None = None) -> None:
+            bound[name] = bound.get(name, 0) + 1
+            if value is not None and bound[name] == 1 and is_literal(literal_value(value)):
+                values[name] = value
+            else:
+                values.pop(name, None)
+
+        for stmt in iter_scope_statements(self.body):
+            for name, value in _bindings(stmt):
+                bind(name, value)
+        self._bound, self._values = bound, values
+
+
+def _bindings(stmt: cst.BaseStatement) -> Iterator[tuple[str, cst.BaseExpression | None]]:
+    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        yield stmt.name.value, None
+    elif isinstance(stmt, cst.For):
+        for name in _target_names(stmt.target):
+            yield name, None
+    elif isinstance(stmt, cst.With):
+        for item in stmt.items:
+            if item.asname is not None:
+                for name in _target_names(item.asname.name):
+                    yield name, None
+    elif isinstance(stmt, (cst.Try, cst.TryStar)):
+        for handler in stmt.handlers:
+            if handler.name is not None and isinstance(handler.name.name, cst.Name):
+                yield handler.name.name.value, None
+    elif isinstance(stmt, cst.SimpleStatementLine):
+        for small in stmt.body:
+            yield from _small_bindings(small)
+
+
+def _small_bindings(small: cst.BaseSmallStatement) -> Iterator[tuple[str, cst.BaseExpression | None]]:
+    if isinstance(small, cst.Assign):
+        single = len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
+        for target in small.targets:
+            for name in _target_names(target.target):
+                yield name, small.value if single else None
+    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+        for name in _target_names(small.target):
+            yield name, small.value
+    elif isinstance(small, cst.AugAssign):
+        for name in _target_names(small.target):
+            yield name, None
+    elif isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+        for alias in small.names:
+            yield _alias_name(alias), None
+    elif isinstance(small, (cst.Global, cst.Nonlocal)):
+        # The name is bound elsewhere too: never a constant of this scope.
+        for item in small.names:
+            yield item.name.value, None
+
+
+def _alias_name(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    name = dotted_name(alias.name) or ""
+    return name.split(".")[0]
+
+
+@dataclass
+class ModuleIndex:
+    module: cst.Module
+    entry_aliases: set[str] = field(default_factory=set)
+    workers_aliases: set[str] = field(default_factory=set)
+    asyncio_aliases: set[str] = field(default_factory=set)
+    asyncio_names: dict[str, str] = field(default_factory=dict)
+    classes: dict[str, cst.ClassDef] = field(default_factory=dict)
+    functions: dict[str, cst.FunctionDef] = field(default_factory=dict)
+    imports: list[cst.Import | cst.ImportFrom] = field(default_factory=list)
+    constants: ScopeConstants | None = None
+
+    @classmethod
+    def build(cls, module: cst.Module) -> "ModuleIndex":
+        index = cls(module=module)
+        index.constants = ScopeConstants(list(module.body))
+        for stmt in _module_level(list(module.body)):
+            index._add(stmt)
+        return index
+
+    def _add(self, stmt: cst.BaseStatement) -> None:
+        if isinstance(stmt, cst.ClassDef):
+            self.classes[stmt.name.value] = stmt
+        elif isinstance(stmt, cst.FunctionDef):
+            self.functions[stmt.name.value] = stmt
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Import):
+                    self.imports.append(small)
+                    self._add_import(small)
+                elif isinstance(small, cst.ImportFrom):
+                    self.imports.append(small)
+                    self._add_import_from(small)
+
+    def _add_import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = dotted_name(alias.name)
+            local = _alias_name(alias) if alias.asname else None
+            if name == WORKERS_MODULE:
+                self.workers_aliases.add(local or name)
+            elif name == "asyncio":
+                self.asyncio_aliases.add(local or name)
+
+    def _add_import_from(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None:
+            return
+        source = dotted_name(node.module)
+        if isinstance(node.names, cst.ImportStar):
+            if source == WORKERS_MODULE:
+                self.entry_aliases.add(ENTRYPOINT)
+            return
+        for alias in node.names:
+            imported = dotted_name(alias.name)
+            local = _alias_name(alias)
+            if source == WORKERS_MODULE and imported == ENTRYPOINT:
+                self.entry_aliases.add(local)
+            elif source == "asyncio" and imported:
+                self.asyncio_names[local] = imported
+
+    # --- workflow classes (SEMANTICS §2.1) ----------------------------------------------------
+
+    def is_entrypoint_base(self, base: cst.BaseExpression) -> bool:
+        if isinstance(base, cst.Name):
+            return base.value in self.entry_aliases
+        if isinstance(base, cst.Attribute) and base.attr.value == ENTRYPOINT:
+            return dotted_name(base.value) in self.workers_aliases
+        return False
+
+    def local_bases(self, cls_node: cst.ClassDef) -> list[cst.ClassDef]:
+        out = []
+        for arg in cls_node.bases:
+            if isinstance(arg.value, cst.Name) and arg.value.value in self.classes:
+                base = self.classes[arg.value.value]
+                if base is not cls_node:
+                    out.append(base)
+        return out
+
+    def mro(self, cls_node: cst.ClassDef) -> list[cst.ClassDef]:
+        """The class and its module-level bases, depth first, each once (cycles terminate)."""
+        seen: list[cst.ClassDef] = []
+
+        def visit(node: cst.ClassDef) -> None:
+            if any(node is s for s in seen):
+                return
+            seen.append(node)
+            for base in self.local_bases(node):
+                visit(base)
+
+        visit(cls_node)
+        return seen
+
+    def is_workflow(self, cls_node: cst.ClassDef) -> bool:
+        return any(
+            self.is_entrypoint_base(arg.value) for c in self.mro(cls_node) for arg in c.bases
+        )
+
+    def workflow_classes(self) -> list[cst.ClassDef]:
+        return [c for c in self.classes.values() if self.is_workflow(c)]
+
+    def find_method(self, cls_node: cst.ClassDef, name: str) -> cst.FunctionDef | None:
+        for c in self.mro(cls_node):
+            for stmt in suite_statements(c.body):
+                if isinstance(stmt, cst.FunctionDef) and stmt.name.value == name:
+                    return stmt
+        return None
+
+    def methods(self, cls_node: cst.ClassDef) -> list[cst.FunctionDef]:
+        """Methods visible on the class (own first, then inherited), one per name."""
+        out: dict[str, cst.FunctionDef] = {}
+        for c in self.mro(cls_node):
+            for stmt in suite_statements(c.body):
+                if isinstance(stmt, cst.FunctionDef):
+                    out.setdefault(stmt.name.value, stmt)
+        return list(out.values())
+
+    def asyncio_function(self, func: cst.BaseExpression) -> str | None:
+        """``gather`` for ``asyncio.gather`` / an imported ``gather``, else None."""
+        if isinstance(func, cst.Name):
+            return self.asyncio_names.get(func.value)
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            if func.value.value in self.asyncio_aliases:
+                return func.attr.value
+        return None
+
+
+def _module_level(body: list[cst.BaseStatement]) -> Iterator[cst.BaseStatement]:
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (cst.If, cst.Try, cst.TryStar, cst.With)):
+            for suite in compound_bodies(stmt):
+                yield from _module_level(suite_statements(suite))

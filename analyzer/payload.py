@@ -1,0 +1,168 @@
+"""Payload shapes: what the code reads of ``event["payload"]`` and of ``wait_for_event``
+results (SEMANTICS §7).
+
+A chain is a root followed by string-literal subscripts, ``.get("k")`` calls and attribute reads;
+each segment is a field, merged in order of first appearance. A method call ends a chain (it is
+not a field); so does any other subscript.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from wfgraph.schema import ObjectShape, UnknownShape
+
+from .literals import string_value
+
+PAYLOAD = "payload"
+
+
+class Shape:
+    """A growing tree of field names, in first-appearance order."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, Shape] = {}
+
+    def add(self, path: tuple[str, ...]) -> None:
+        node = self
+        for segment in path:
+            node = node.fields.setdefault(segment, Shape())
+
+    def model(self) -> Any:
+        if not self.fields:
+            return UnknownShape()
+        return ObjectShape(fields={k: v.model() for k, v in self.fields.items()})
+
+
+Root = tuple[str, Any]  # ("event", None) for the event; ("wait", [nodes]) for a wait result
+
+
+class PayloadReads(cst.CSTVisitor):
+    """Walks one function (nested functions included) in source order, recording reads."""
+
+    def __init__(self, roots: dict[str, Root], wait_assigns: dict[int, list[Any]],
+                 event_shape: Shape, wait_shapes: dict[int, Shape]) -> None:
+        self.scopes: list[dict[str, Any]] = [{name: (root, None) for name, root in roots.items()}]
+        self.wait_assigns = wait_assigns
+        self.event_shape = event_shape
+        self.wait_shapes = wait_shapes
+        self.methods: set[int] = set()
+
+    # --- names -------------------------------------------------------------------------------
+
+    def lookup(self, name: str) -> Any:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        p = node.params
+        shadow = [x.name.value for x in (*p.posonly_params, *p.params, *p.kwonly_params)]
+        self.scopes.append({name: None for name in shadow})  # type: ignore[misc]
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.scopes.append({p.name.value: None for p in node.params.params})  # type: ignore[misc]
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.scopes.pop()
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        waits = self.wait_assigns.get(id(original_node))
+        chain = None if waits else self.chain(original_node.value)
+        for target in original_node.targets:
+            if not isinstance(target.target, cst.Name):
+                continue
+            name = target.target.value
+            if waits:
+                self.scopes[-1][name] = (("wait", waits), None)
+            elif chain is not None:
+                self.scopes[-1][name] = chain
+            elif self.lookup(name) is not None:
+                self.scopes[-1][name] = None  # type: ignore[assignment]
+
+    # --- reads -------------------------------------------------------------------------------
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value != "get":
+            self.methods.add(id(node.func))
+        self.record(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if id(node) not in self.methods:
+            self.record(node)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self.record(node)
+
+    def record(self, node: cst.BaseExpression) -> None:
+        found = self.chain(node)
+        if found is None:
+            return
+        (kind, data), path = found
+        if path is None:
+            return
+        if kind == "event":
+            if path:
+                self.event_shape.add(path)
+        elif path:
+            for wait_node in data:
+                self.wait_shapes.setdefault(id(wait_node), Shape()).add(path)
+
+    def chain(self, node: cst.BaseExpression) -> Any:
+        """The root and the payload path read by ``node``, following aliases; None if it is not
+        a read of a payload."""
+        segments: list[str] = []
+        while True:
+            if isinstance(node, cst.Name):
+                bound = self.lookup(node.value)
+                if bound is None:
+                    return None
+                root, prefix = bound
+                return _payload_path(root, prefix, segments[::-1])
+            key = _segment(node)
+            if key is None:
+                return None
+            segments.append(key[0])
+            node = key[1]
+
+
+def _payload_path(root: Root, prefix: tuple[str, ...] | None,
+                  path: list[str]) -> tuple[Root, tuple[str, ...] | None] | None:
+    """``prefix`` None stands for the event (or wait result) itself, whose first segment must be
+    ``payload``; otherwise the name is an alias of (a part of) the payload."""
+    if prefix is None:
+        if not path:
+            return root, None
+        if path[0] != PAYLOAD:
+            return None
+        return root, tuple(path[1:])
+    return root, prefix + tuple(path)
+
+
+def _segment(node: cst.BaseExpression) -> tuple[str, cst.BaseExpression] | None:
+    if isinstance(node, cst.Attribute):
+        return node.attr.value, node.value
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        if isinstance(index, cst.Index):
+            key = string_value(index.value)
+            if key is not None:
+                return key, node.value
+        return None
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "get"
+        and node.args
+        and node.args[0].keyword is None
+    ):
+        key = string_value(node.args[0].value)
+        if key is not None:
+            return key, node.func.value
+    return None

@@ -1,0 +1,316 @@
+"""The walker: one workflow class's ``run`` (and what it reaches) → schema nodes.
+
+Statements are walked in source order with a flow-sensitive ``Scope`` (what each name is) and a
+``Body`` (the numbering state of SEMANTICS §4.2). The concerns live in mixins: steps
+(steps.py), helper calls and asyncio concurrency (calls.py), control flow (control_flow.py).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import libcst as cst
+
+from wfgraph.schema import If, Branch
+
+from . import facts as F
+from .calls import CallsMixin
+from .concurrency import Body, Seq
+from .control_flow import ControlFlowMixin
+from .facts import Fact
+from .functions import FunctionRegistry
+from .literals import source_text
+from .module_index import ModuleIndex, suite_statements
+from .scope import EVENT, OTHER, STEP, Deferred, Scope, StepDecl, Task, Value
+from .steps import StepsMixin
+
+MAX_DEPTH = 150
+"""Nesting beyond this is reported (ANALYSIS_LIMIT) instead of walked: no RecursionError."""
+
+
+class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
+    def __init__(self, index: ModuleIndex, cls: cst.ClassDef, implicit: bool | None) -> None:
+        self.index = index
+        self.module = index.module
+        self.cls = cls
+        self.implicit = implicit
+        self.facts: list[Fact] = []
+        self.functions = FunctionRegistry(self)
+        self.step_registry: dict[str, StepDecl] = {}
+        self.declared: list[StepDecl] = []
+        self.deferreds: list[Deferred] = []
+        self.tasks: list[Task] = []
+        self.wait_results: dict[int, list[Any]] = {}
+        self.step_depth = 0
+        self.depth = 0
+        self.body = Body()
+        self.scope: Scope = Scope(parent=None, constants=index.constants)  # type: ignore[arg-type]
+        self.module_scope = self.scope
+
+    # --- entry points ----------------------------------------------------------------------
+
+    def walk_run(self, run: cst.FunctionDef) -> list[Any]:
+        params = _positional_params(run)
+        scope = self.new_scope(run, self.module_scope, method=True)
+        if len(params) > 1:
+            scope.bind(params[1], EVENT)
+        if len(params) > 2:
+            scope.bind(params[2], STEP)
+        nodes = self.walk_function_body(run, scope)
+        self.report_leftovers()
+        return nodes
+
+    def new_scope(self, fn: cst.FunctionDef, parent: Scope, method: bool = False) -> Scope:
+        from .module_index import ScopeConstants
+
+        scope = Scope(
+            parent=parent,
+            constants=ScopeConstants(suite_statements(fn.body), parent=parent.constants),
+            fn=fn,
+        )
+        params = _positional_params(fn)
+        if method and params:
+            scope.self_name = params[0]
+        for name in _all_params(fn):
+            scope.bind(name, OTHER)
+        return scope
+
+    def walk_function_body(self, fn: cst.FunctionDef, scope: Scope) -> list[Any]:
+        with self.frame(Body(), scope):
+            seq = Seq([], is_top=True)
+            self.walk_block(suite_statements(fn.body), seq)
+            self.finish_body(seq)
+            return seq.nodes
+
+    @contextmanager
+    def frame(self, body: Body, scope: Scope) -> Iterator[None]:
+        saved = self.body, self.scope
+        self.body, self.scope = body, scope
+        try:
+            yield
+        finally:
+            self.body, self.scope = saved
+
+    def finish_body(self, seq: Seq) -> None:
+        for task in self.body.pending:
+            self.fact(F.UNAWAITED_TASK, task.source, "started work is never awaited")
+
+    def report_leftovers(self) -> None:
+        for deferred in self.deferreds:
+            if not deferred.consumed:
+                self.fact(F.UNAWAITED_COROUTINE, deferred.call,
+                          "coroutine is created but never awaited, so it never runs")
+        for decl in self.declared:
+            if not decl.awaited:
+                self.fact(F.STEP_NEVER_RUN, decl.fn.name, f"step {decl.name!r} is declared "
+                          "but never awaited", step=decl.name)
+
+    def fact(self, kind: str, node: cst.CSTNode, message: str, **data: Any) -> None:
+        self.facts.append(Fact(kind, node, message, data))
+
+    # --- statements ------------------------------------------------------------------------
+
+    def walk_block(self, stmts: list[cst.BaseStatement], seq: Seq) -> None:
+        if self.depth > MAX_DEPTH:
+            if stmts:
+                self.fact(F.ANALYSIS_LIMIT, stmts[0], f"nesting deeper than {MAX_DEPTH} levels "
+                          "is not analysed")
+            return
+        self.depth += 1
+        try:
+            for i, stmt in enumerate(stmts):
+                if self.is_early_exit_if(stmt):
+                    self.walk_if(stmt, seq, rest=stmts[i + 1:])  # type: ignore[arg-type]
+                    return
+                self.walk_stmt(stmt, seq)
+        finally:
+            self.depth -= 1
+
+    def walk_stmt(self, stmt: cst.BaseStatement, seq: Seq) -> None:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                self.walk_small(small, seq)
+        elif isinstance(stmt, cst.If):
+            self.walk_if(stmt, seq)
+        elif isinstance(stmt, (cst.For, cst.While)):
+            self.walk_loop(stmt, seq)
+        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+            self.walk_try(stmt, seq)
+        elif isinstance(stmt, cst.With):
+            self.walk_with(stmt, seq)
+        elif isinstance(stmt, cst.Match):
+            self.walk_match(stmt, seq)
+        elif isinstance(stmt, cst.FunctionDef):
+            self.walk_def(stmt)
+
+    def walk_def(self, fn: cst.FunctionDef) -> None:
+        found = self.step_decorator(fn)
+        if found is not None:
+            decl = self.declare_step(fn, *found)
+            self.scope.bind(fn.name.value, Value("wrapper", decl))
+        elif self.step_method_bare(fn):
+            self.scope.bind(fn.name.value, OTHER)
+        else:
+            self.scope.bind(fn.name.value, Value("func", (fn, self.scope)))
+
+    def step_method_bare(self, fn: cst.FunctionDef) -> bool:
+        return any(self.step_method(d.decorator) == "do" for d in fn.decorators)
+
+    def walk_small(self, small: cst.BaseSmallStatement, seq: Seq) -> None:
+        if isinstance(small, cst.Expr):
+            self.discard(self.walk_expr(small.value, seq), small.value, seq)
+        elif isinstance(small, cst.Assign):
+            value = self.walk_expr(small.value, seq)
+            for target in small.targets:
+                self.bind_target(target.target, value, small)
+        elif isinstance(small, cst.AnnAssign):
+            value = self.walk_expr(small.value, seq) if small.value is not None else OTHER
+            if small.value is not None:
+                self.bind_target(small.target, value, small)
+        elif isinstance(small, cst.AugAssign):
+            self.walk_expr(small.value, seq)
+            self.bind_target(small.target, OTHER, small)
+        elif isinstance(small, cst.Return) and small.value is not None:
+            self.discard(self.walk_expr(small.value, seq), small.value, seq)
+        elif isinstance(small, cst.Raise) and small.exc is not None:
+            self.walk_expr(small.exc, seq)
+        elif isinstance(small, cst.Assert):
+            self.walk_expr(small.test, seq)
+        elif isinstance(small, (cst.Import, cst.ImportFrom)):
+            self.bind_imports(small)
+
+    def bind_imports(self, node: cst.Import | cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = alias.asname.name if alias.asname else alias.name
+            while isinstance(name, cst.Attribute):
+                name = name.value
+            if isinstance(name, cst.Name):
+                self.scope.bind(name.value, OTHER)
+
+    def discard(self, value: Value, expr: cst.BaseExpression, seq: Seq) -> None:
+        """A value nobody keeps: a coroutine never runs; a started task runs unawaited."""
+        if value.kind == "task" and isinstance(value.data, Task):
+            self.fact(F.UNAWAITED_TASK, expr, "started work is never awaited")
+
+    def bind_target(self, target: cst.BaseExpression, value: Value, stmt: cst.CSTNode) -> None:
+        if isinstance(target, cst.Name):
+            self.scope.bind(target.value, value)
+            if value.kind == "wait_result":
+                self.wait_results.setdefault(id(stmt), []).extend(value.data)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for el in target.elements:
+                self.bind_target(el.value, OTHER, stmt)
+        elif isinstance(target, cst.StarredElement):
+            self.bind_target(target.value, OTHER, stmt)
+
+    # --- expressions -----------------------------------------------------------------------
+
+    def walk_expr(self, expr: cst.BaseExpression | None, seq: Seq) -> Value:
+        """Emit what evaluating ``expr`` runs, in evaluation order; return what it yields."""
+        if expr is None:
+            return OTHER
+        if isinstance(expr, cst.Await):
+            return self.walk_await(expr, seq)
+        if isinstance(expr, cst.Name):
+            return self.scope.lookup(expr.value)
+        if isinstance(expr, cst.Call):
+            return self.walk_call(expr, seq, awaited=False)
+        if isinstance(expr, cst.BooleanOperation):
+            return self.walk_boolean(expr, seq)
+        if isinstance(expr, cst.IfExp):
+            return self.walk_ifexp(expr, seq)
+        if isinstance(expr, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+            return self.walk_comprehension(expr, seq)
+        if isinstance(expr, cst.Lambda):
+            return OTHER
+        if isinstance(expr, cst.NamedExpr):
+            value = self.walk_expr(expr.value, seq)
+            self.bind_target(expr.target, value, expr)
+            return value
+        for child in _expr_children(expr):
+            self.walk_expr(child, seq)
+        return OTHER
+
+    def walk_await(self, expr: cst.Await, seq: Seq) -> Value:
+        inner = expr.expression
+        while isinstance(inner, cst.Await):  # `await await f()`: the inner await does the work
+            inner = inner.expression
+        if isinstance(inner, cst.Call):
+            return self.walk_call(inner, seq, awaited=True)
+        value = self.walk_expr(inner, seq)
+        return self.await_value(value, seq, inner)
+
+    def await_value(self, value: Value, seq: Seq, site: cst.CSTNode) -> Value:
+        """``await x`` where ``x`` evaluated to ``value``."""
+        if value.kind == "lazy":
+            node = self.materialize(value.data, seq)
+            if node is not None:
+                self.body.awaited(seq, node)
+            return self.result_of(value.data, node)
+        if value.kind == "task":
+            self.body.resolve([value.data])
+            return OTHER
+        return OTHER
+
+    def result_of(self, deferred: Deferred, node: Any) -> Value:
+        if deferred.kind == "wait" and node is not None:
+            return Value("wait_result", [node])
+        return OTHER
+
+    def walk_boolean(self, expr: cst.BooleanOperation, seq: Seq) -> Value:
+        """``x or await s()`` → an ``if`` on ``"x is falsy"`` with an empty else (SEMANTICS §5)."""
+        self.walk_expr(expr.left, seq)
+        right = Seq([])
+        self.walk_expr(expr.right, right)
+        if right.nodes:
+            word = "falsy" if isinstance(expr.operator, cst.Or) else "truthy"
+            cond = f"{source_text(self.module, expr.left)} is {word}"
+            node = If(branches=[Branch(condition=cond, nodes=right.nodes), Branch(condition=None, nodes=[])])
+            node._src = expr
+            self.body.close_group(seq)
+            seq.nodes.append(node)
+        return OTHER
+
+    def walk_ifexp(self, expr: cst.IfExp, seq: Seq) -> Value:
+        self.walk_expr(expr.test, seq)
+        body, orelse = Seq([]), Seq([])
+        self.walk_expr(expr.body, body)
+        self.walk_expr(expr.orelse, orelse)
+        if body.nodes or orelse.nodes:
+            node = If(branches=[
+                Branch(condition=source_text(self.module, expr.test), nodes=body.nodes),
+                Branch(condition=None, nodes=orelse.nodes),
+            ])
+            node._src = expr
+            self.body.close_group(seq)
+            seq.nodes.append(node)
+        return OTHER
+
+
+def _positional_params(fn: cst.FunctionDef) -> list[str]:
+    return [p.name.value for p in (*fn.params.posonly_params, *fn.params.params)]
+
+
+def _all_params(fn: cst.FunctionDef) -> list[str]:
+    p = fn.params
+    names = [x.name.value for x in (*p.posonly_params, *p.params, *p.kwonly_params)]
+    for star in (p.star_arg, p.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.append(star.name.value)
+    return names
+
+
+_SKIP_FIELDS = ("lpar", "rpar", "whitespace")
+
+
+def _expr_children(expr: cst.CSTNode) -> Iterator[cst.BaseExpression]:
+    """Sub-expressions in evaluation (source) order."""
+    for child in expr.children:
+        if isinstance(child, cst.BaseExpression):
+            yield child
+        elif not isinstance(child, (cst.BaseParenthesizableWhitespace, cst.LeftParen,
+                                    cst.RightParen)):
+            yield from _expr_children(child)
