@@ -5,6 +5,7 @@ Nothing here imports or runs the analysed code: it is parsed with libcst and wal
 
 from __future__ import annotations
 
+import ast
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,8 @@ class WorkflowAnalysis:
     run: cst.FunctionDef | None
     graph: Graph | None
     facts: list[Fact] = field(default_factory=list)
+    reason: str = ""
+    """Why there is no graph, when there is none."""
 
     @property
     def workflow(self) -> Workflow | None:
@@ -104,12 +107,16 @@ def _analyze(text: str, path: str, implicit: bool | None) -> FileAnalysis:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        return FileAnalysis(path=path, source=None, errors=[_error(
-            PARSE_ERROR, path, exc.raw_line, exc.raw_column + 1, f"syntax error: {exc.message}")])
+        return FileAnalysis(path=path, source=None, errors=[syntax_error(text, path, exc)])
     result = FileAnalysis(path=path, source=SourceFile(path, text, module))
     index = ModuleIndex.build(module)
-    for cls in index.workflow_classes():
-        result.workflows.append(analyze_class(index, cls, implicit))
+    classes = index.workflow_classes()
+    bases = {id(b) for c in classes for b in index.local_bases(c)}
+    for cls in classes:
+        analysis = analyze_class(index, cls, implicit)
+        if analysis.run is None and id(cls) in bases and not analysis.facts:
+            continue  # an abstract base of other workflows: not an entrypoint of its own
+        result.workflows.append(analysis)
     return result
 
 
@@ -122,7 +129,9 @@ def analyze_class(index: ModuleIndex, cls: cst.ClassDef, implicit: bool | None) 
         if legacy is not None:
             walker.fact(F.LEGACY_ON_RUN, legacy.name, f"{name} defines on_run, the legacy entry "
                         "point; the runtime calls run(self, event, step)")
-        return WorkflowAnalysis(name, cls, None, None, walker.facts)
+            return WorkflowAnalysis(name, cls, None, None, walker.facts,
+                                    "defines on_run (the legacy API), not run: not graphed")
+        return WorkflowAnalysis(name, cls, None, None, walker.facts, "has no run method: no graph")
     if run.asynchronous is None:
         walker.fact(F.RUN_NOT_ASYNC, run.name, f"{name}.run is not async: its steps cannot be awaited")
     nodes = walker.walk_run(run)
@@ -132,7 +141,7 @@ def analyze_class(index: ModuleIndex, cls: cst.ClassDef, implicit: bool | None) 
     walker.functions.analyze_uncalled_methods(event_name, step_name)
     functions = walker.functions.finish(nodes)
     if not has_steps(nodes) and not functions:
-        return WorkflowAnalysis(name, cls, run, None, walker.facts)
+        return WorkflowAnalysis(name, cls, run, None, walker.facts, "runs no steps: no graph")
     workflow = Workflow(class_name=name, functions=functions, nodes=nodes)
     apply_payloads(walker, run, event_name, workflow)
     return WorkflowAnalysis(name, cls, run, Graph(workflow=workflow), walker.facts)
@@ -160,6 +169,20 @@ def apply_payloads(walker: Walker, run: cst.FunctionDef, event_name: str | None,
         shape = wait_shapes.get(id(node))
         if shape is not None and shape.fields:
             node.payload = shape.model()
+
+
+def syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> Diagnostic:
+    """Python's own message and position when it agrees the text is invalid (it words them
+    better); libcst's otherwise."""
+    try:
+        compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as py:
+        if py.lineno:
+            return _error(PARSE_ERROR, path, py.lineno, py.offset or 1, f"syntax error: {py.msg}")
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    message = str(exc.message).splitlines()[0] if exc.message else "invalid syntax"
+    return _error(PARSE_ERROR, path, exc.raw_line, exc.raw_column + 1, f"syntax error: {message}")
 
 
 def _error(kind: tuple[str, str], path: str, line: int, col: int, message: str) -> Diagnostic:

@@ -42,7 +42,8 @@ class NoConstants:
 
 
 def strip_parens(node: cst.BaseExpression) -> cst.BaseExpression:
-    if getattr(node, "lpar", None):
+    """Drop parentheses around the whole expression; a tuple's belong to how it reads."""
+    if getattr(node, "lpar", None) and not isinstance(node, cst.Tuple):
         return node.with_changes(lpar=[], rpar=[])
     return node
 

@@ -86,11 +86,66 @@ class PayloadReads(cst.CSTVisitor):
             elif self.lookup(name) is not None:
                 self.scopes[-1][name] = None  # type: ignore[assignment]
 
+    # --- branches: a name bound differently on two paths may hold either value after them ---
+
+    def visit_If(self, node: cst.If) -> bool:
+        node.test.visit(self)
+        self._join([[node.body], [node.orelse] if node.orelse is not None else []])
+        return False
+
+    def visit_Try(self, node: cst.Try) -> bool:
+        return self._visit_try(node)
+
+    def visit_TryStar(self, node: cst.TryStar) -> bool:
+        return self._visit_try(node)
+
+    def _visit_try(self, node: cst.Try | cst.TryStar) -> bool:
+        completed = [node.body] + ([node.orelse] if node.orelse is not None else [])
+        self._join([completed, *[[h] for h in node.handlers]])
+        if node.finalbody is not None:
+            node.finalbody.visit(self)
+        return False
+
+    def visit_For(self, node: cst.For) -> bool:
+        node.iter.visit(self)
+        return self._loop(node)
+
+    def visit_While(self, node: cst.While) -> bool:
+        node.test.visit(self)
+        return self._loop(node)
+
+    def _loop(self, node: cst.For | cst.While) -> bool:
+        self._join([[node.body], []])  # the body may not run
+        if node.orelse is not None:
+            node.orelse.visit(self)
+        return False
+
+    def visit_Match(self, node: cst.Match) -> bool:
+        node.subject.visit(self)
+        self._join([*[[c] for c in node.cases], []])
+        return False
+
+    def _join(self, paths: list[list[cst.CSTNode]]) -> None:
+        """Visit each path from the same bindings; afterwards a name holds what it held on any
+        path (an empty path is the one that skips the block)."""
+        before = self.scopes[-1]
+        outcomes = []
+        for path in paths:
+            self.scopes[-1] = dict(before)
+            for node in path:
+                node.visit(self)
+            outcomes.append(self.scopes[-1])
+        merged: dict[str, Any] = {}
+        for outcome in outcomes:
+            for name, bound in outcome.items():
+                merged[name] = _union(merged[name], bound) if name in merged else bound
+        self.scopes[-1] = merged
+
     # --- reads -------------------------------------------------------------------------------
 
     def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Attribute) and node.func.attr.value != "get":
-            self.methods.add(id(node.func))
+        if isinstance(node.func, cst.Attribute):
+            self.methods.add(id(node.func))  # `x.get("k")` is read by this call, not as `x.get`
         self.record(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
@@ -130,6 +185,15 @@ class PayloadReads(cst.CSTVisitor):
                 return None
             segments.append(key[0])
             node = key[1]
+
+
+def _union(a: Any, b: Any) -> Any:
+    """Two bindings of one name on different paths: wait results combine; otherwise the later
+    path's binding stands (payload aliases rarely differ by path)."""
+    if a is not None and b is not None and a[0][0] == "wait" and b[0][0] == "wait":
+        nodes = list(a[0][1]) + [n for n in b[0][1] if all(n is not m for m in a[0][1])]
+        return (("wait", nodes), None)
+    return b if b is not None else a
 
 
 def _payload_path(root: Root, prefix: tuple[str, ...] | None,

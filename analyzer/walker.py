@@ -240,6 +240,8 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
             inner = inner.expression
         if isinstance(inner, cst.Call):
             return self.walk_call(inner, seq, awaited=True)
+        if isinstance(inner, cst.IfExp):
+            return self.walk_ifexp(inner, seq, awaited=True)
         value = self.walk_expr(inner, seq)
         return self.await_value(value, seq, inner)
 
@@ -274,11 +276,15 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
             seq.nodes.append(node)
         return OTHER
 
-    def walk_ifexp(self, expr: cst.IfExp, seq: Seq) -> Value:
+    def walk_ifexp(self, expr: cst.IfExp, seq: Seq, awaited: bool = False) -> Value:
+        """``A if c else B``; under ``await`` each side is awaited (SEMANTICS §5)."""
         self.walk_expr(expr.test, seq)
         body, orelse = Seq([]), Seq([])
-        self.walk_expr(expr.body, body)
-        self.walk_expr(expr.orelse, orelse)
+        for side, out in ((expr.body, body), (expr.orelse, orelse)):
+            if awaited:
+                self.walk_await(cst.Await(expression=side), out)
+            else:
+                self.walk_expr(side, out)
         if body.nodes or orelse.nodes:
             node = If(branches=[
                 Branch(condition=source_text(self.module, expr.test), nodes=body.nodes),

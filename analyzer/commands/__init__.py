@@ -1,0 +1,1 @@
+"""What each CLI subcommand does; ``cli.py`` only parses arguments and calls these."""

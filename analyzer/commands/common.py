@@ -1,0 +1,40 @@
+"""Shared by the subcommands: turning paths into analysed files, and reporting problems."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from ..analysis import FileAnalysis, analyze_file
+from ..checks.diagnostics import Diagnostic
+from ..files import collect_files
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass
+class Run:
+    """The analysed files of one invocation, and the problems that stop it from being clean."""
+
+    files: list[FileAnalysis] = field(default_factory=list)
+    errors: list[Diagnostic] = field(default_factory=list)
+    many: bool = False
+
+
+def analyze_paths(paths: list[str], exclude: tuple[str, ...] = (), implicit: bool | None = None,
+                  err: TextIO = sys.stderr) -> Run:
+    run = Run()
+    collected = collect_files([Path(p) for p in paths], exclude=exclude)
+    run.errors.extend(collected.errors)
+    run.many = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
+    run.files = [analyze_file(path, implicit, display=shown) for path, shown in collected.files]
+    for result in run.files:
+        run.errors.extend(result.errors)
+    return run
+
+
+def print_errors(errors: list[Diagnostic], err: TextIO) -> None:
+    for diag in sorted(errors, key=Diagnostic.sort_key):
+        print(f"{diag.location}: {diag.message}", file=err)

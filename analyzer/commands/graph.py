@@ -1,0 +1,55 @@
+"""``wfgraph graph``: the JSON Cloudflare's API serves for each workflow (SEMANTICS §1)."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from ..emit import json as emit_json
+from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Run, analyze_paths, print_errors
+
+
+def run_graph(paths: list[str], class_name: str | None, with_envelope: bool, compact: bool,
+              out: TextIO, err: TextIO, exclude: tuple[str, ...] = (),
+              implicit: bool | None = None, ids: dict[str, str | None] | None = None) -> int:
+    run = analyze_paths(paths, exclude, implicit, err)
+    print_errors(run.errors, err)
+    documents = collect(run, class_name, with_envelope, ids or {}, err)
+    if documents is None:
+        return EXIT_ERROR
+    if not documents:
+        if run.errors:
+            return EXIT_ERROR
+        where = paths[0] if len(paths) == 1 else "the given paths"
+        print(f"{where}: no workflow with steps found", file=err)
+        return EXIT_FINDINGS
+    if len(documents) == 1 and not run.many:
+        payload: Any = next(iter(documents.values()))
+    else:
+        payload = documents
+    out.write(emit_json.dumps(payload, compact))
+    return EXIT_ERROR if run.errors else EXIT_OK
+
+
+def collect(run: Run, class_name: str | None, with_envelope: bool, ids: dict[str, str | None],
+            err: TextIO) -> dict[str, Any] | None:
+    """Graphs keyed by class name (one file) or by ``path::class`` (several files)."""
+    documents: dict[str, Any] = {}
+    matched = False
+    for result in run.files:
+        for wf in result.workflows:
+            if class_name is not None and wf.class_name != class_name:
+                continue
+            matched = True
+            if wf.graph is None:
+                print(f"{result.path}:{result.span(wf.cls.name)}: {wf.class_name} {wf.reason}",
+                      file=err)
+                continue
+            key = f"{result.path}::{wf.class_name}" if run.many else wf.class_name
+            if with_envelope:
+                documents[key] = emit_json.envelope(wf.class_name, wf.graph, **ids)
+            else:
+                documents[key] = emit_json.graph_data(wf.graph)
+    if class_name is not None and not matched:
+        print(f"no workflow class named {class_name!r} in the given paths", file=err)
+        return None
+    return documents

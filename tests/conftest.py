@@ -1,0 +1,28 @@
+"""Shared test configuration: the ``--update-golden`` switch and fixture discovery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite golden files from the current output (read every changed line against "
+        "SEMANTICS.md before committing)",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def fixture_sources() -> list[Path]:
+    return sorted(p for p in FIXTURES.rglob("*.py") if not p.name.startswith("_"))
