@@ -1,0 +1,75 @@
+"""What every report format needs besides the diagnostics: where paths are relative to, the rule
+catalogue (SARIF describes each rule once), the tool version, and whether to use colour.
+
+The helpers here keep the formats consistent with each other: the same relative path, the same
+order, the same SARIF-style severity names in every output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..checks.diagnostics import Diagnostic
+
+INFORMATION_URI = "https://github.com/wfgraph/wfgraph"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """One rule as reports describe it; ``help_uri`` points at its entry in docs/rules.md."""
+
+    code: str
+    name: str
+    severity: str
+    summary: str
+    help_uri: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """``source_lines(path, line)`` returns the text of a source line (path as in the diagnostic),
+    or "" when unknown; the text format shows it with a caret, SARIF hashes it into fingerprints."""
+
+    root: Path
+    rules: tuple[RuleInfo, ...] = ()
+    tool_version: str = "0.0.0"
+    color: bool = False
+    source_lines: Callable[[str, int], str] | None = None
+
+    def relative(self, path: str) -> str:
+        """``path`` relative to ``root`` with forward slashes when under it, else as given (with
+        forward slashes), so reports do not depend on the machine's checkout location."""
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.replace("\\", "/")
+
+    def under_root(self, path: str) -> bool:
+        try:
+            Path(path).resolve().relative_to(self.root.resolve())
+        except ValueError:
+            return False
+        return True
+
+    def line_text(self, diag: Diagnostic) -> str:
+        """The diagnostic's first source line, or "" when no source is available."""
+        if self.source_lines is None:
+            return ""
+        return self.source_lines(diag.path, diag.line) or ""
+
+    def rule(self, code: str) -> RuleInfo | None:
+        return next((r for r in self.rules if r.code == code), None)
+
+
+def ordered(diagnostics: Iterable[Diagnostic], ctx: ReportContext) -> list[Diagnostic]:
+    """Every format lists diagnostics by relative path, line, column, code (then the rest, so the
+    order is total and the output deterministic)."""
+    return sorted(diagnostics, key=lambda d: (ctx.relative(d.path), d.line, d.column, d.code,
+                                              d.end_line, d.end_column, d.message, d.notes))
+
+
+def sarif_level(severity: str) -> str:
+    """SARIF's names: error, warning, note (GitHub's workflow commands use notice for note)."""
+    return {"error": "error", "warning": "warning"}.get(severity, "note")

@@ -1,0 +1,28 @@
+"""The machine format: a JSON list of diagnostics, one object per finding with exactly the fields of
+the Diagnostic record (paths relative to the root), sorted by path, line, column and code.
+
+A committed format (anchors.md §C.6): fields are only ever added, never renamed or removed, so
+scripts that read it keep working.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..checks.diagnostics import Diagnostic
+from .context import ReportContext, ordered
+
+FIELDS = ("code", "name", "severity", "message", "path", "line", "column", "end_line",
+          "end_column", "notes")
+
+
+def format_json(diagnostics: list[Diagnostic], ctx: ReportContext) -> str:
+    records = [_record(d, ctx) for d in ordered(diagnostics, ctx)]
+    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+
+
+def _record(diag: Diagnostic, ctx: ReportContext) -> dict[str, object]:
+    record: dict[str, object] = {name: getattr(diag, name) for name in FIELDS}
+    record["path"] = ctx.relative(diag.path)
+    record["notes"] = list(diag.notes)
+    return record

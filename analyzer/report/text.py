@@ -1,0 +1,81 @@
+"""The human format, modelled on ruff's (anchors.md §C.10):
+
+    src/flow.py:12:19: WF010 step name is built from a nondeterministic value
+       |
+    12 |         await step.do(f"fetch-{uuid4()}")
+       |                       ^^^^^^^^^^^^^^^^^^
+       = note: ...
+
+then a blank line, and at the end ``Found 3 problems (2 errors, 1 warning).``. The snippet appears
+only when ``ctx.source_lines`` gives the line's text; without it, one line per diagnostic. With no
+diagnostics the output is empty: success is silent, and the CLI may say so on stderr.
+
+Colour only when ``ctx.color`` is set and ``NO_COLOR`` is unset or empty (https://no-color.org).
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..checks.diagnostics import Diagnostic
+from .context import ReportContext, ordered
+
+_RESET = "\x1b[0m"
+_STYLES = {"bold": "\x1b[1m", "error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m",
+           "gutter": "\x1b[1;34m"}
+
+
+def format_text(diagnostics: list[Diagnostic], ctx: ReportContext) -> str:
+    paint = _painter(ctx.color and not os.environ.get("NO_COLOR"))
+    blocks = [_block(d, ctx, paint) for d in ordered(diagnostics, ctx)]
+    if not blocks:
+        return ""
+    separator = "\n\n" if any("\n" in b for b in blocks) else "\n"
+    return f"{separator.join(blocks)}{separator}{_summary(diagnostics)}\n"
+
+
+def _painter(enabled: bool):
+    def paint(text: str, style: str) -> str:
+        return f"{_STYLES[style]}{text}{_RESET}" if enabled and text else text
+    return paint
+
+
+def _block(diag: Diagnostic, ctx: ReportContext, paint) -> str:
+    head = (f"{paint(ctx.relative(diag.path), 'bold')}:{diag.line}:{diag.column}: "
+            f"{paint(diag.code, diag.severity)} {diag.message}")
+    source = ctx.line_text(diag)
+    lines = [head]
+    width = len(str(diag.line))
+    if source.strip():
+        lines += _snippet(diag, source, width, paint)
+    lines += [f"{' ' * width} {paint('=', 'gutter')} note: {note}" for note in diag.notes]
+    return "\n".join(lines)
+
+
+def _snippet(diag: Diagnostic, source: str, width: int, paint) -> list[str]:
+    """The line and a caret run under the span's part on that line (to its end when the span goes on).
+
+    Tabs before the span are kept as tabs in the caret line, so the carets line up in any terminal.
+    """
+    source = source.rstrip("\r\n")
+    start = min(max(diag.column - 1, 0), len(source))
+    end = diag.end_column - 1 if diag.end_line == diag.line else len(source)
+    end = min(max(end, start + 1), max(len(source), start + 1))
+    pad = "".join("\t" if ch == "\t" else " " for ch in source[:start])
+    bar = paint("|", "gutter")
+    return [
+        f"{' ' * width} {bar}",
+        f"{paint(str(diag.line), 'gutter')} {bar} {source}",
+        f"{' ' * width} {bar} {pad}{paint('^' * (end - start), diag.severity)}",
+    ]
+
+
+def _summary(diagnostics: list[Diagnostic]) -> str:
+    counts = {sev: sum(1 for d in diagnostics if d.severity == sev) for sev in ("error", "warning", "info")}
+    parts = [_plural(n, sev) for sev, n in counts.items() if n]
+    total = len(diagnostics)
+    return f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)})."
+
+
+def _plural(n: int, severity: str) -> str:
+    return f"{n} {severity}" if severity == "info" or n == 1 else f"{n} {severity}s"
