@@ -33,6 +33,32 @@ def build_parser() -> argparse.ArgumentParser:
                        "(default: SOURCE_DATE_EPOCH or the Unix epoch)")
     _add_common(graph)
 
+    for name, help_text in (("dot", "draw each workflow as Graphviz DOT (or SVG/PNG with -o)"),
+                            ("mermaid", "draw each workflow as a Mermaid flowchart")):
+        diagram = sub.add_parser(name, help=help_text)
+        diagram.add_argument("paths", nargs="+", metavar="PATH", help="a file or directory")
+        diagram.add_argument("--class", dest="class_name", metavar="NAME", help="only this workflow class")
+        diagram.add_argument("--depth", type=int, metavar="N", help="collapse nesting deeper than N")
+        diagram.add_argument("--instance", metavar="FILE",
+                             help="colour nodes by a run: the JSON of GET …/instances/{id}")
+        diagram.add_argument("-o", "--output", metavar="FILE",
+                             help="write to FILE" + (" (.dot, .svg or .png)" if name == "dot" else ""))
+        _add_common(diagram)
+
+    check = sub.add_parser("check", help="step budget and lint rules, for CI before deploy")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="a file or directory")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    check.add_argument("--plan", choices=("free", "paid"), help="Workers plan (default: paid, "
+                       "or [tool.wfgraph] plan)")
+    check.add_argument("--wrangler", metavar="FILE", help="wrangler.toml / wrangler.jsonc to use "
+                       "(default: found next to the paths or above them)")
+    check.add_argument("--config", metavar="FILE", help="pyproject.toml or wfgraph.toml to read "
+                       "[tool.wfgraph] from (default: the nearest pyproject.toml)")
+    check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run")
+    check.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with error findings")
+    _add_common(check)
+
     sub.add_parser("schema", help="print the JSON Schema of the graph response")
     return parser
 
@@ -61,6 +87,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                "created_on": args.created_on}
         return run_graph(args.paths, args.class_name, args.envelope, args.compact, out, err,
                          tuple(args.exclude), args.implicit, ids)
+    if args.command in ("dot", "mermaid"):
+        from .commands.diagram import run_diagram
+
+        return run_diagram(args, out, err)
+    if args.command == "check":
+        from .commands.check import run_check
+
+        return run_check(args, out, err)
     if args.command == "schema":
         from wfgraph.schema import dumps_schema
 
