@@ -116,10 +116,8 @@ class CallsMixin:
             return self.await_value(inner, seq, call) if awaited else inner
         if name in STARTERS:
             return self.walk_create_task(call, args, seq, awaited)
-        if name == "gather":
-            return self.walk_gather(call, seq, awaited)
-        if name == "wait":
-            return self.walk_wait(call, seq, awaited)
+        if name in ("gather", "wait"):
+            return self.walk_gather(name, call, seq, awaited)
         if name == "as_completed":
             members = self.member_values(args[:1], seq, call)
             self.fact(F.RACE_OVER_STEPS, call, "asyncio.as_completed over steps", members=len(members))
@@ -139,54 +137,85 @@ class CallsMixin:
             return Value("task", self.start(seq, [node], call))
         return value if value.kind == "task" else OTHER
 
-    def walk_gather(self: "Walker", call: cst.Call, seq: Seq, awaited: bool) -> Value:
-        kind = "all"
-        for arg in call.args:
-            if arg.keyword and arg.keyword.value == "return_exceptions":
-                if dotted_name(arg.value) == "True":
-                    kind = "all_settled"
-        members = self.member_values([a for a in call.args if a.keyword is None], seq, call)
+    def walk_gather(self: "Walker", name: str, call: cst.Call, seq: Seq, awaited: bool) -> Value:
+        kind, members = self.gather_members(name, call, seq)
         return self.emit_members(seq, kind, members, call, awaited)
 
-    def walk_wait(self: "Walker", call: cst.Call, seq: Seq, awaited: bool) -> Value:
+    def member_values(self: "Walker", args: list[Any], seq: Seq, site: cst.CSTNode) -> list[Any]:
+        """Members of a gather/wait, in order: a Value (a pending task or a coroutine), a node
+        built inline, or ("loop", comprehension)."""
+        out: list[Any] = []
+        for arg in args:
+            expr = arg.value if isinstance(arg, cst.Arg) else arg
+            starred = isinstance(arg, cst.Arg) and arg.star == "*"
+            if starred and isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+                out.extend(self.member(e.value, seq) for e in expr.elements)
+            elif starred and isinstance(expr, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+                out.append(("loop", expr))
+            else:
+                out.append(self.member(expr, seq))
+        return out
+
+    def member(self: "Walker", expr: cst.BaseExpression, seq: Seq) -> Any:
+        """Work written inline in a gather starts with it, as a member (SEMANTICS §4.3): a step
+        call, ``create_task(...)``, a nested gather or wait."""
+        if not isinstance(expr, cst.Call):
+            return self.walk_expr(expr, seq)
+        method = self.step_method(expr.func)
+        if method in ("sleep", "sleep_until", "wait_for_event"):
+            for arg in expr.args:
+                self.walk_expr(arg.value, seq)
+            return ("node", self.step_api_node(method, expr))
+        name = self.index.asyncio_function(expr.func) or _task_method(expr.func)
+        args = [a.value for a in expr.args if a.keyword is None and not a.star]
+        if name in (*STARTERS, *PASSTHROUGH) and args:
+            return self.member(args[0], seq)
+        if name in ("gather", "wait"):
+            kind, members = self.gather_members(name, expr, seq)
+            inline = self.inline_members(members)
+            if not inline:
+                return OTHER
+            nested = Parallel(kind=kind, nodes=inline)
+            nested._src = expr
+            return ("node", nested)
+        return self.walk_expr(expr, seq)
+
+    def gather_members(self: "Walker", name: str, call: cst.Call, seq: Seq) -> tuple[str, list[Any]]:
+        """The kind and members of ``gather(...)`` or ``wait(...)`` (SEMANTICS §4.3)."""
+        if name == "gather":
+            settled = any(a.keyword and a.keyword.value == "return_exceptions"
+                          and dotted_name(a.value) == "True" for a in call.args)
+            members = self.member_values([a for a in call.args if a.keyword is None], seq, call)
+            return ("all_settled" if settled else "all"), members
         bound, _ = call_args(call, ("fs", "timeout", "return_when"))
         when = dotted_name(bound["return_when"]) if "return_when" in bound else None
         kind = WAIT_KINDS.get((when or "ALL_COMPLETED").rsplit(".", 1)[-1], "all_settled")
         if kind == "race":
             self.fact(F.RACE_OVER_STEPS, call, "asyncio.wait(FIRST_COMPLETED) over steps")
         fs = bound.get("fs")
-        members = self.member_values([cst.Arg(value=fs, star="*")] if fs is not None else [], seq, call)
-        return self.emit_members(seq, kind, members, call, awaited)
+        return kind, self.member_values([cst.Arg(value=fs, star="*")] if fs is not None else [], seq, call)
 
-    def member_values(self: "Walker", args: list[Any], seq: Seq, site: cst.CSTNode) -> list[Any]:
-        """Members of a gather/wait: Values, and Loops for a generator or comprehension."""
-        out: list[Any] = []
-        for arg in args:
-            expr = arg.value if isinstance(arg, cst.Arg) else arg
-            starred = isinstance(arg, cst.Arg) and arg.star == "*"
-            if starred and isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
-                out.extend(self.walk_expr(e.value, seq) for e in expr.elements)
-            elif starred and isinstance(expr, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
-                out.append(("loop", expr))
-            else:
-                out.append(self.walk_expr(expr, seq))
-        return out
+    def inline_members(self: "Walker", members: list[Any]) -> list[Any]:
+        """Start the members that are not already running; their nodes, in order."""
+        inline: list[Any] = []
+        for member in members:
+            if isinstance(member, tuple) and member[0] == "loop":
+                inline.append(self.comprehension_member(member[1]))
+            elif isinstance(member, tuple):
+                inline.append(member[1])
+            elif member.kind == "lazy":
+                chain = Seq([])
+                node = self.materialize(member.data, chain)
+                if node is not None:
+                    inline.append(self.chain_member(chain.nodes, node))
+        return [m for m in inline if m is not None]
 
     def emit_members(self: "Walker", seq: Seq, kind: str, members: list[Any], site: cst.CSTNode,
                      awaited: bool) -> Value:
         """A gather: pending tasks named in it resolve together; the rest run as an inline
         ``parallel`` numbered like ``Promise.all`` members (§4.3, §4.6 mixed row)."""
         tasks = [m.data for m in members if isinstance(m, Value) and m.kind == "task"]
-        inline: list[Any] = []
-        for member in members:
-            if isinstance(member, tuple):
-                inline.append(self.comprehension_member(member[1]))
-            elif member.kind == "lazy":
-                chain = Seq([])
-                node = self.materialize(member.data, chain)
-                if node is not None:
-                    inline.append(self.chain_member(chain.nodes, node))
-        inline = [m for m in inline if m is not None]
+        inline = self.inline_members(members)
         if awaited:
             if tasks and self.body.resolve(tasks) and not self.body.has_pending():
                 self.body.close_group(seq)

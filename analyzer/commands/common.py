@@ -9,6 +9,7 @@ from typing import TextIO
 
 from ..analysis import FileAnalysis, analyze_file
 from ..checks.diagnostics import Diagnostic
+from ..discover import ConfigError, find_wrangler, implicit_dependencies, load_wrangler
 from ..files import collect_files
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -26,6 +27,8 @@ class Run:
 def analyze_paths(paths: list[str], exclude: tuple[str, ...] = (), implicit: bool | None = None,
                   err: TextIO = sys.stderr) -> Run:
     run = Run()
+    if implicit is None:
+        implicit = mode_from_wrangler([Path(p) for p in paths], run)
     collected = collect_files([Path(p) for p in paths], exclude=exclude)
     run.errors.extend(collected.errors)
     run.many = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
@@ -33,6 +36,20 @@ def analyze_paths(paths: list[str], exclude: tuple[str, ...] = (), implicit: boo
     for result in run.files:
         run.errors.extend(result.errors)
     return run
+
+
+def mode_from_wrangler(paths: list[Path], run: Run) -> bool | None:
+    """The step.do dependency mode the project's wrangler config implies (python-sdk §2.0);
+    None (accept both forms) without one."""
+    found = find_wrangler(paths)
+    if found is None:
+        return None
+    try:
+        return implicit_dependencies(load_wrangler(found))
+    except ConfigError as exc:
+        run.errors.append(Diagnostic("WF000", "config-error", "error", exc.message, str(exc.path),
+                                     exc.line, exc.column, exc.line, exc.column + 1))
+        return None
 
 
 def print_errors(errors: list[Diagnostic], err: TextIO) -> None:
