@@ -217,8 +217,9 @@ class CallsMixin:
         tasks = [m.data for m in members if isinstance(m, Value) and m.kind == "task"]
         inline = self.inline_members(members)
         if awaited:
-            if tasks and self.body.resolve(tasks) and not self.body.has_pending():
-                self.body.close_group(seq)
+            resolved = bool(tasks) and self.body.resolve(tasks)
+            if resolved and inline and not self.body.has_pending():
+                self.body.close_group(seq)  # the inline members form their own parallel (X12)
             if inline:
                 self.emit_parallel(seq, kind, inline, site)
             return OTHER

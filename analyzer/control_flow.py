@@ -144,11 +144,12 @@ class ControlFlowMixin:
                 self.walk_expr(clause.iter, body)
         elements = [expr.key, expr.value] if isinstance(expr, cst.DictComp) else [expr.elt]
         for element in elements:
-            value = self.walk_expr(element, body)
-            if member and value.kind == "lazy":
-                node = self.materialize(value.data, body)
-                if node is not None:
-                    body.nodes.append(node)
+            if not member:
+                self.walk_expr(element, body)
+                continue
+            # Each element is a member of the enclosing gather: it starts with it (§4.3).
+            for node in self.inline_members([self.member(element, body)]):
+                body.nodes.append(node)
         self.body.ran = before
 
     # --- try ---------------------------------------------------------------------------------

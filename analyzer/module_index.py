@@ -96,7 +96,7 @@ class ScopeConstants:
 
         def bind(name: str, value: cst.BaseExpression | None = None) -> None:
             bound[name] = bound.get(name, 0) + 1
-            if value is not None and bound[name] == 1 and is_literal(literal_value(value)):
+            if value is not None and bound[name] == 1 and _constant_value(value):
                 values[name] = value
             else:
                 values.pop(name, None)
@@ -105,6 +105,12 @@ class ScopeConstants:
             for name, value in _bindings(stmt):
                 bind(name, value)
         self._bound, self._values = bound, values
+
+
+def _constant_value(value: cst.BaseExpression) -> bool:
+    """A literal, or a dict display (a config whose literal fields and ``**CONST`` spreads are
+    read like an inline one, SEMANTICS §3.1)."""
+    return isinstance(value, cst.Dict) or is_literal(literal_value(value))
 
 
 def _bindings(stmt: cst.BaseStatement) -> Iterator[tuple[str, cst.BaseExpression | None]]:

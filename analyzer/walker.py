@@ -161,6 +161,8 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
         if isinstance(small, cst.Expr):
             self.discard(self.walk_expr(small.value, seq), small.value, seq)
         elif isinstance(small, cst.Assign):
+            if self.walk_unpacking(small, seq):
+                return
             value = self.walk_expr(small.value, seq)
             for target in small.targets:
                 self.bind_target(target.target, value, small)
@@ -179,6 +181,22 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
             self.walk_expr(small.test, seq)
         elif isinstance(small, (cst.Import, cst.ImportFrom)):
             self.bind_imports(small)
+
+    def walk_unpacking(self, small: cst.Assign, seq: Seq) -> bool:
+        """``a, b = x(), y()``: each name gets its own value."""
+        target, value = small.targets[0].target, small.value
+        if (
+            len(small.targets) != 1
+            or not isinstance(target, (cst.Tuple, cst.List))
+            or not isinstance(value, (cst.Tuple, cst.List))
+            or len(target.elements) != len(value.elements)
+            or any(isinstance(e, cst.StarredElement) for e in (*target.elements, *value.elements))
+        ):
+            return False
+        values = [self.walk_expr(e.value, seq) for e in value.elements]
+        for el, val in zip(target.elements, values):
+            self.bind_target(el.value, val, small)
+        return True
 
     def bind_imports(self, node: cst.Import | cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
