@@ -139,6 +139,7 @@ def analyze_class(index: ModuleIndex, cls: cst.ClassDef, implicit: bool | None) 
     event_name = params[1] if len(params) > 1 else None
     step_name = params[2] if len(params) > 2 else None
     walker.functions.analyze_uncalled_methods(event_name, step_name)
+    walker.report_leftovers()
     functions = walker.functions.finish(nodes)
     if not has_steps(nodes) and not functions:
         return WorkflowAnalysis(name, cls, run, None, walker.facts, "runs no steps: no graph")

@@ -57,9 +57,7 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
             scope.bind(params[1], EVENT)
         if len(params) > 2:
             scope.bind(params[2], STEP)
-        nodes = self.walk_function_body(run, scope)
-        self.report_leftovers()
-        return nodes
+        return self.walk_function_body(run, scope)
 
     def new_scope(self, fn: cst.FunctionDef, parent: Scope, method: bool = False) -> Scope:
         from .module_index import ScopeConstants
@@ -98,13 +96,25 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
 
     def report_leftovers(self) -> None:
         for deferred in self.deferreds:
-            if not deferred.consumed:
+            if not deferred.consumed and self.runs_steps(deferred):
                 self.fact(F.UNAWAITED_COROUTINE, deferred.call,
                           "coroutine is created but never awaited, so it never runs")
         for decl in self.declared:
             if not decl.awaited:
                 self.fact(F.STEP_NEVER_RUN, decl.fn.name, f"step {decl.name!r} is declared "
                           "but never awaited", step=decl.name)
+
+    def runs_steps(self, deferred: Deferred) -> bool:
+        """A coroutine of a helper matters only when the helper runs steps."""
+        if deferred.kind != "call":
+            return True
+        target = deferred.target
+        if not target.parent.has_step() and not any(
+            v.kind in ("step", "wrapper") for v in target.binding.values()
+        ):
+            return False
+        entry = self.functions.analyze(target)
+        return entry.direct or bool(entry.targets)
 
     def fact(self, kind: str, node: cst.CSTNode, message: str, **data: Any) -> None:
         self.facts.append(Fact(kind, node, message, data))
@@ -159,7 +169,7 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
 
     def walk_small(self, small: cst.BaseSmallStatement, seq: Seq) -> None:
         if isinstance(small, cst.Expr):
-            self.discard(self.walk_expr(small.value, seq), small.value, seq)
+            self.walk_expr(small.value, seq)
         elif isinstance(small, cst.Assign):
             if self.walk_unpacking(small, seq):
                 return
@@ -174,7 +184,7 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
             self.walk_expr(small.value, seq)
             self.bind_target(small.target, OTHER, small)
         elif isinstance(small, cst.Return) and small.value is not None:
-            self.discard(self.walk_expr(small.value, seq), small.value, seq)
+            self.walk_expr(small.value, seq)
         elif isinstance(small, cst.Raise) and small.exc is not None:
             self.walk_expr(small.exc, seq)
         elif isinstance(small, cst.Assert):
@@ -207,11 +217,6 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
                 name = name.value
             if isinstance(name, cst.Name):
                 self.scope.bind(name.value, OTHER)
-
-    def discard(self, value: Value, expr: cst.BaseExpression, seq: Seq) -> None:
-        """A value nobody keeps: a coroutine never runs; a started task runs unawaited."""
-        if value.kind == "task" and isinstance(value.data, Task):
-            self.fact(F.UNAWAITED_TASK, expr, "started work is never awaited")
 
     def bind_target(self, target: cst.BaseExpression, value: Value, stmt: cst.CSTNode) -> None:
         if isinstance(target, cst.Name):
