@@ -160,7 +160,7 @@ def apply_payloads(walker: Walker, run: cst.FunctionDef, event_name: str | None,
         if (id(fn), names) not in visited:
             visited.add((id(fn), names))
             roots_map = {n: ("event", None) for n in names}
-            fn.body.visit(PayloadReads(roots_map, walker.wait_results, event_shape, wait_shapes))
+            PayloadReads(roots_map, walker.wait_results, event_shape, wait_shapes).walk(fn.body)
     if event_shape.fields:
         workflow.payload = event_shape.model()
     nodes = list(iter_nodes(workflow.nodes))

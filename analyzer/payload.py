@@ -14,6 +14,7 @@ import libcst as cst
 
 from wfgraph.schema import ObjectShape, UnknownShape
 
+from .cst_walk import iter_children
 from .literals import string_value
 
 PAYLOAD = "payload"
@@ -39,8 +40,12 @@ class Shape:
 Root = tuple[str, Any]  # ("event", None) for the event; ("wait", [nodes]) for a wait result
 
 
-class PayloadReads(cst.CSTVisitor):
-    """Walks one function (nested functions included) in source order, recording reads."""
+class PayloadReads:
+    """Walks one function (nested functions included) in source order, recording reads.
+
+    A hand-written walk over ``iter_children`` rather than a ``CSTVisitor``: visiting rebuilds
+    every node and costs more than parsing on large modules.
+    """
 
     def __init__(self, roots: dict[str, Root], wait_assigns: dict[int, list[Any]],
                  event_shape: Shape, wait_shapes: dict[int, Shape]) -> None:
@@ -48,9 +53,6 @@ class PayloadReads(cst.CSTVisitor):
         self.wait_assigns = wait_assigns
         self.event_shape = event_shape
         self.wait_shapes = wait_shapes
-        self.methods: set[int] = set()
-
-    # --- names -------------------------------------------------------------------------------
 
     def lookup(self, name: str) -> Any:
         for scope in reversed(self.scopes):
@@ -58,24 +60,48 @@ class PayloadReads(cst.CSTVisitor):
                 return scope[name]
         return None
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    # --- the walk ----------------------------------------------------------------------------
+
+    def walk(self, node: cst.CSTNode, method: bool = False) -> None:
+        handler = getattr(self, "_" + type(node).__name__, None)
+        if handler is not None:
+            handler(node)
+            return
+        if isinstance(node, (cst.Attribute, cst.Subscript)) and not method:
+            self.record(node)
+        self.walk_children(node)
+
+    def walk_children(self, node: cst.CSTNode) -> None:
+        for child in iter_children(node):
+            self.walk(child)
+
+    def _FunctionDef(self, node: cst.FunctionDef) -> None:
+        for deco in node.decorators:
+            self.walk(deco)
         p = node.params
-        shadow = [x.name.value for x in (*p.posonly_params, *p.params, *p.kwonly_params)]
-        self.scopes.append({name: None for name in shadow})  # type: ignore[misc]
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.append({x.name.value: None for x in (*p.posonly_params, *p.params, *p.kwonly_params)})
+        self.walk(node.body)
         self.scopes.pop()
 
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        self.scopes.append({p.name.value: None for p in node.params.params})  # type: ignore[misc]
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+    def _Lambda(self, node: cst.Lambda) -> None:
+        self.scopes.append({p.name.value: None for p in node.params.params})
+        self.walk(node.body)
         self.scopes.pop()
 
-    def leave_Assign(self, original_node: cst.Assign) -> None:
-        waits = self.wait_assigns.get(id(original_node))
-        chain = None if waits else self.chain(original_node.value)
-        for target in original_node.targets:
+    def _Call(self, node: cst.Call) -> None:
+        self.record(node)
+        # `x.get("k")` is read by the call; `x.items()` is a method, not a field.
+        self.walk(node.func, method=isinstance(node.func, cst.Attribute))
+        for arg in node.args:
+            self.walk(arg)
+
+    def _Assign(self, node: cst.Assign) -> None:
+        self.walk(node.value)
+        for target in node.targets:
+            self.walk(target)
+        waits = self.wait_assigns.get(id(node))
+        chain = None if waits else self.chain(node.value)
+        for target in node.targets:
             if not isinstance(target.target, cst.Name):
                 continue
             name = target.target.value
@@ -84,56 +110,48 @@ class PayloadReads(cst.CSTVisitor):
             elif chain is not None:
                 self.scopes[-1][name] = chain
             elif self.lookup(name) is not None:
-                self.scopes[-1][name] = None  # type: ignore[assignment]
+                self.scopes[-1][name] = None
 
     # --- branches: a name bound differently on two paths may hold either value after them ---
 
-    def visit_If(self, node: cst.If) -> bool:
-        node.test.visit(self)
+    def _If(self, node: cst.If) -> None:
+        self.walk(node.test)
         self._join([[node.body], [node.orelse] if node.orelse is not None else []])
-        return False
 
-    def visit_Try(self, node: cst.Try) -> bool:
-        return self._visit_try(node)
-
-    def visit_TryStar(self, node: cst.TryStar) -> bool:
-        return self._visit_try(node)
-
-    def _visit_try(self, node: cst.Try | cst.TryStar) -> bool:
+    def _Try(self, node: cst.Try | cst.TryStar) -> None:
         completed = [node.body] + ([node.orelse] if node.orelse is not None else [])
         self._join([completed, *[[h] for h in node.handlers]])
         if node.finalbody is not None:
-            node.finalbody.visit(self)
-        return False
+            self.walk(node.finalbody)
 
-    def visit_For(self, node: cst.For) -> bool:
-        node.iter.visit(self)
-        return self._loop(node)
+    _TryStar = _Try
 
-    def visit_While(self, node: cst.While) -> bool:
-        node.test.visit(self)
-        return self._loop(node)
+    def _For(self, node: cst.For) -> None:
+        self.walk(node.iter)
+        self._loop(node)
 
-    def _loop(self, node: cst.For | cst.While) -> bool:
+    def _While(self, node: cst.While) -> None:
+        self.walk(node.test)
+        self._loop(node)
+
+    def _loop(self, node: cst.For | cst.While) -> None:
         self._join([[node.body], []])  # the body may not run
         if node.orelse is not None:
-            node.orelse.visit(self)
-        return False
+            self.walk(node.orelse)
 
-    def visit_Match(self, node: cst.Match) -> bool:
-        node.subject.visit(self)
+    def _Match(self, node: cst.Match) -> None:
+        self.walk(node.subject)
         self._join([*[[c] for c in node.cases], []])
-        return False
 
     def _join(self, paths: list[list[cst.CSTNode]]) -> None:
-        """Visit each path from the same bindings; afterwards a name holds what it held on any
+        """Walk each path from the same bindings; afterwards a name holds what it held on any
         path (an empty path is the one that skips the block)."""
         before = self.scopes[-1]
         outcomes = []
         for path in paths:
             self.scopes[-1] = dict(before)
             for node in path:
-                node.visit(self)
+                self.walk(node)
             outcomes.append(self.scopes[-1])
         merged: dict[str, Any] = {}
         for outcome in outcomes:
@@ -142,18 +160,6 @@ class PayloadReads(cst.CSTVisitor):
         self.scopes[-1] = merged
 
     # --- reads -------------------------------------------------------------------------------
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Attribute):
-            self.methods.add(id(node.func))  # `x.get("k")` is read by this call, not as `x.get`
-        self.record(node)
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        if id(node) not in self.methods:
-            self.record(node)
-
-    def visit_Subscript(self, node: cst.Subscript) -> None:
-        self.record(node)
 
     def record(self, node: cst.BaseExpression) -> None:
         found = self.chain(node)

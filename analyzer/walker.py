@@ -18,6 +18,7 @@ from . import facts as F
 from .calls import CallsMixin
 from .concurrency import Body, Seq
 from .control_flow import ControlFlowMixin
+from .cst_walk import iter_subexpressions
 from .facts import Fact
 from .functions import FunctionRegistry
 from .literals import source_text
@@ -253,7 +254,7 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
             value = self.walk_expr(expr.value, seq)
             self.bind_target(expr.target, value, expr)
             return value
-        for child in _expr_children(expr):
+        for child in iter_subexpressions(expr):
             self.walk_expr(child, seq)
         return OTHER
 
@@ -330,16 +331,3 @@ def _all_params(fn: cst.FunctionDef) -> list[str]:
         if isinstance(star, cst.Param):
             names.append(star.name.value)
     return names
-
-
-_SKIP_FIELDS = ("lpar", "rpar", "whitespace")
-
-
-def _expr_children(expr: cst.CSTNode) -> Iterator[cst.BaseExpression]:
-    """Sub-expressions in evaluation (source) order."""
-    for child in expr.children:
-        if isinstance(child, cst.BaseExpression):
-            yield child
-        elif not isinstance(child, (cst.BaseParenthesizableWhitespace, cst.LeftParen,
-                                    cst.RightParen)):
-            yield from _expr_children(child)
