@@ -75,6 +75,7 @@ from wfgraph.schema import (
 )
 
 __all__ = [
+    "cluster_tree",
     "DEFAULT_CONFIG",
     "STEP_KINDS",
     "CLUSTER_REGION_KINDS",
@@ -823,3 +824,19 @@ def build_flow(
     (the last resort that keeps a huge flat workflow within Mermaid's limits).
     """
     return _Builder(workflow, id_prefix, depth, collapse_functions, collapse_nodes, chunk).build()
+
+
+def cluster_tree(
+    g: nx.DiGraph,
+) -> tuple[dict[tuple[str, ...], list[str]], dict[tuple[str, ...], list[str]]]:
+    """(cluster path → its node ids, cluster path → child cluster keys), in node-id order."""
+    nodes: dict[tuple[str, ...], list[str]] = {}
+    children: dict[tuple[str, ...], list[str]] = {}
+    for nid, data in g.nodes(data=True):
+        path = tuple(r for r in data["region"] if region_kind(r) in CLUSTER_REGION_KINDS)
+        nodes.setdefault(path, []).append(nid)
+        for i in range(len(path)):
+            kids = children.setdefault(path[:i], [])
+            if path[i] not in kids:
+                kids.append(path[i])
+    return nodes, children

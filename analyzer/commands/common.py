@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from ..analysis import FileAnalysis, analyze_file
+from ..analysis import FileAnalysis, WorkflowAnalysis, analyze_file
 from ..checks.diagnostics import Diagnostic
 from ..discover import ConfigError, find_wrangler, implicit_dependencies, load_wrangler
 from ..files import collect_files
@@ -50,6 +50,32 @@ def mode_from_wrangler(paths: list[Path], run: Run) -> bool | None:
         run.errors.append(Diagnostic("WF000", "config-error", "error", exc.message, str(exc.path),
                                      exc.line, exc.column, exc.line, exc.column + 1))
         return None
+
+
+def selected_workflows(run: Run, class_name: str | None,
+                       err: TextIO) -> list[tuple[FileAnalysis, WorkflowAnalysis]] | None:
+    """The workflows with a graph (only ``class_name`` when given), in file order. Classes
+    without a graph are named on stderr with the reason; an unknown ``class_name`` is None."""
+    selected = []
+    matched = False
+    for result in run.files:
+        for wf in result.workflows:
+            if class_name is not None and wf.class_name != class_name:
+                continue
+            matched = True
+            if wf.graph is None:
+                print(f"{result.path}:{result.span(wf.cls.name)}: {wf.class_name} {wf.reason}", file=err)
+            else:
+                selected.append((result, wf))
+    if class_name is not None and not matched:
+        print(f"no workflow class named {class_name!r} in the given paths", file=err)
+        return None
+    return selected
+
+
+def workflow_key(run: Run, result: FileAnalysis, wf: WorkflowAnalysis) -> str:
+    """Class name for one file; ``path::class`` when several files are analysed."""
+    return f"{result.path}::{wf.class_name}" if run.many else wf.class_name
 
 
 def print_errors(errors: list[Diagnostic], err: TextIO) -> None:

@@ -10,7 +10,8 @@ from wfgraph.schema import Workflow
 
 from ..analysis import FileAnalysis
 from ..functions import iter_nodes
-from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Run, analyze_paths, print_errors
+from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Run, analyze_paths, print_errors,
+                     selected_workflows, workflow_key)
 
 
 def run_diagram(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -85,26 +86,18 @@ def _emit_text(text: str, output: str | None, out: TextIO, err: TextIO) -> int:
 
 def select(run: Run, class_name: str | None,
            err: TextIO) -> tuple[list[tuple[str, Workflow]] | None, dict[int, FileAnalysis]]:
-    """The workflows to draw, titled by class (one file) or ``path::class`` (several), and which
-    file each graph node came from (for ``file:line`` tooltips)."""
-    workflows: list[tuple[str, Workflow]] = []
+    """The workflows to draw with their titles, and which file each graph node came from (for
+    ``file:line`` tooltips)."""
+    selected = selected_workflows(run, class_name, err)
     owners: dict[int, FileAnalysis] = {}
-    matched = False
-    for result in run.files:
-        for wf in result.workflows:
-            if class_name is not None and wf.class_name != class_name:
-                continue
-            matched = True
-            if wf.graph is None:
-                print(f"{result.path}:{result.span(wf.cls.name)}: {wf.class_name} {wf.reason}", file=err)
-                continue
-            workflow = wf.graph.workflow
-            title = f"{result.path}::{wf.class_name}" if run.many else wf.class_name
-            workflows.append((title, workflow))
-            for fdef in [workflow, *workflow.functions.values()]:
-                for node in iter_nodes(fdef.nodes):
-                    owners[id(node)] = result
-    if class_name is not None and not matched:
-        print(f"no workflow class named {class_name!r} in the given paths", file=err)
+    if selected is None:
         return None, owners
+    workflows: list[tuple[str, Workflow]] = []
+    for result, wf in selected:
+        assert wf.graph is not None
+        workflow = wf.graph.workflow
+        workflows.append((workflow_key(run, result, wf), workflow))
+        for fdef in [workflow, *workflow.functions.values()]:
+            for node in iter_nodes(fdef.nodes):
+                owners[id(node)] = result
     return workflows, owners

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from ..emit import json as emit_json
-from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Run, analyze_paths, print_errors
+from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Run, analyze_paths, print_errors,
+                     selected_workflows, workflow_key)
 
 
 def run_graph(paths: list[str], class_name: str | None, with_envelope: bool, compact: bool,
@@ -33,23 +34,15 @@ def run_graph(paths: list[str], class_name: str | None, with_envelope: bool, com
 def collect(run: Run, class_name: str | None, with_envelope: bool, ids: dict[str, str | None],
             err: TextIO) -> dict[str, Any] | None:
     """Graphs keyed by class name (one file) or by ``path::class`` (several files)."""
-    documents: dict[str, Any] = {}
-    matched = False
-    for result in run.files:
-        for wf in result.workflows:
-            if class_name is not None and wf.class_name != class_name:
-                continue
-            matched = True
-            if wf.graph is None:
-                print(f"{result.path}:{result.span(wf.cls.name)}: {wf.class_name} {wf.reason}",
-                      file=err)
-                continue
-            key = f"{result.path}::{wf.class_name}" if run.many else wf.class_name
-            if with_envelope:
-                documents[key] = emit_json.envelope(wf.class_name, wf.graph, **ids)
-            else:
-                documents[key] = emit_json.graph_data(wf.graph)
-    if class_name is not None and not matched:
-        print(f"no workflow class named {class_name!r} in the given paths", file=err)
+    selected = selected_workflows(run, class_name, err)
+    if selected is None:
         return None
+    documents: dict[str, Any] = {}
+    for result, wf in selected:
+        assert wf.graph is not None
+        key = workflow_key(run, result, wf)
+        if with_envelope:
+            documents[key] = emit_json.envelope(wf.class_name, wf.graph, **ids)
+        else:
+            documents[key] = emit_json.graph_data(wf.graph)
     return documents

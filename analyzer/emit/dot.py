@@ -23,7 +23,7 @@ import networkx as nx
 
 from wfgraph.schema import Workflow
 
-from ..flow import CLUSTER_REGION_KINDS, build_flow, hidden_nodes, region_kind, short
+from ..flow import CLUSTER_REGION_KINDS, build_flow, cluster_tree, hidden_nodes, region_kind, short
 from ..overlay import STATUS_LABELS, STATUSES, NodeStatus, Overlay
 
 __all__ = ["GraphvizNotFound", "STATUS_STYLE", "render_dot", "render_image", "IMAGE_FORMATS"]
@@ -230,22 +230,6 @@ class _Writer:
         self.out(indent, f"{nid} {_attrs(attrs)};")
 
 
-def _cluster_tree(
-    g: nx.DiGraph,
-) -> tuple[dict[tuple[str, ...], list[str]], dict[tuple[str, ...], list[str]]]:
-    """(cluster path → its node ids, cluster path → child cluster keys), in node-id order."""
-    nodes: dict[tuple[str, ...], list[str]] = {}
-    children: dict[tuple[str, ...], list[str]] = {}
-    for nid, data in g.nodes(data=True):
-        path = tuple(r for r in data["region"] if region_kind(r) in CLUSTER_REGION_KINDS)
-        nodes.setdefault(path, []).append(nid)
-        for i in range(len(path)):
-            kids = children.setdefault(path[:i], [])
-            if path[i] not in kids:
-                kids.append(path[i])
-    return nodes, children
-
-
 def _cluster_id(g: nx.DiGraph, key: str) -> str:
     info = g.graph["regions"][key]
     return f"cluster_{info['kind']}_{info['anchor']}"
@@ -415,7 +399,7 @@ def render_dot(
             }.items()
         ):
             w.out(2, f"{k}={_q(v)};")
-        nodes, children = _cluster_tree(g)
+        nodes, children = cluster_tree(g)
         _emit_clusters(w, g, (), 2, nodes, children)
         w.out(1, "}")
     for g in graphs:

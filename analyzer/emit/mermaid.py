@@ -23,7 +23,7 @@ import networkx as nx
 
 from wfgraph.schema import Workflow
 
-from ..flow import CLUSTER_REGION_KINDS, build_flow, hidden_nodes, region_kind, short
+from ..flow import CLUSTER_REGION_KINDS, build_flow, cluster_tree, hidden_nodes, region_kind, short
 from ..overlay import STATUS_LABELS, STATUSES, NodeStatus, Overlay
 
 __all__ = ["MAX_EDGES", "MAX_TEXT_SIZE", "MermaidDiagram", "escape", "render_mermaid"]
@@ -206,7 +206,7 @@ def _render_graphs(
         out.append("  end")
 
     for i, (title, g) in enumerate(graphs):
-        nodes, children = _cluster_tree(g)
+        nodes, children = cluster_tree(g)
         out.append(f'  subgraph wf{i}["{escape(title)}"]')
         emit(g, (), "    ", nodes, children)
         out.append("  end")
@@ -241,21 +241,6 @@ def _render_graphs(
         if kind in edge_styles:
             out.append(f"  linkStyle {','.join(map(str, edge_styles[kind]))} {_EDGE_STYLE[kind]}")
     return "\n".join(out) + "\n", count
-
-
-def _cluster_tree(
-    g: nx.DiGraph,
-) -> tuple[dict[tuple[str, ...], list[str]], dict[tuple[str, ...], list[str]]]:
-    nodes: dict[tuple[str, ...], list[str]] = {}
-    children: dict[tuple[str, ...], list[str]] = {}
-    for nid, data in g.nodes(data=True):
-        path = tuple(r for r in data["region"] if region_kind(r) in CLUSTER_REGION_KINDS)
-        nodes.setdefault(path, []).append(nid)
-        for i in range(len(path)):
-            kids = children.setdefault(path[:i], [])
-            if path[i] not in kids:
-                kids.append(path[i])
-    return nodes, children
 
 
 def _build(workflows: Sequence[tuple[str, Workflow]], plan: _Plan) -> list[tuple[str, nx.DiGraph]]:
