@@ -36,6 +36,11 @@ class WorkflowAnalysis:
     facts: list[Fact] = field(default_factory=list)
     reason: str = ""
     """Why there is no graph, when there is none."""
+    declarations: list[Any] = field(default_factory=list)
+    """Every ``@step.do`` declaration the walk met (``scope.StepDecl``), in walk order."""
+    helper_bindings: list[tuple[cst.FunctionDef, dict[str, str]]] = field(default_factory=list)
+    """Each helper analysed, with what its parameters received (``step``, ``event``,
+    ``wrapper``, ``lazy``), once per distinct binding."""
 
     @property
     def workflow(self) -> Workflow | None:
@@ -142,10 +147,26 @@ def analyze_class(index: ModuleIndex, cls: cst.ClassDef, implicit: bool | None) 
     walker.report_leftovers()
     functions = walker.functions.finish(nodes)
     if not has_steps(nodes) and not functions:
-        return WorkflowAnalysis(name, cls, run, None, walker.facts, "runs no steps: no graph")
+        return finished(WorkflowAnalysis(name, cls, run, None, reason="runs no steps: no graph"), walker)
     workflow = Workflow(class_name=name, functions=functions, nodes=nodes)
     apply_payloads(walker, run, event_name, workflow)
-    return WorkflowAnalysis(name, cls, run, Graph(workflow=workflow), walker.facts)
+    return finished(WorkflowAnalysis(name, cls, run, Graph(workflow=workflow)), walker)
+
+
+def finished(analysis: WorkflowAnalysis, walker: Walker) -> WorkflowAnalysis:
+    """Attach what the walk learnt: facts (each once), declarations, helper bindings."""
+    seen: set[tuple[str, int, str]] = set()
+    for fact in walker.facts:
+        key = (fact.kind, id(fact.node), fact.message)
+        if key not in seen:
+            seen.add(key)
+            analysis.facts.append(fact)
+    analysis.declarations = list(walker.declared)
+    analysis.helper_bindings = [
+        (target_fn, {k: v.kind for k, v in binding.items()})
+        for target_fn, binding in walker.functions.bindings
+    ]
+    return analysis
 
 
 def apply_payloads(walker: Walker, run: cst.FunctionDef, event_name: str | None, workflow: Workflow) -> None:

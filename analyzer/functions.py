@@ -70,6 +70,7 @@ class FunctionRegistry:
         self.provisional: dict[int, Entry] = {}
         self.expanding: list[cst.FunctionDef] = []
         self.event_helpers: list[tuple[cst.FunctionDef, tuple[str, ...]]] = []
+        self.bindings: list[tuple[cst.FunctionDef, dict[str, Value]]] = []
         self._def_order: dict[int, int] | None = None
 
     # --- resolving a call ------------------------------------------------------------------
@@ -132,6 +133,7 @@ class FunctionRegistry:
             return entry
         entry = Entry(fn=target.fn, serial=len(self.entries))
         self.entries[key] = entry
+        self.bindings.append((target.fn, target.binding))
         scope = self.w.new_scope(target.fn, target.parent, method=target.is_method)
         for name, value in target.binding.items():
             scope.bind(name, value)

@@ -138,7 +138,7 @@ class StepsMixin:
             decl.body_nodes = self.walk_step_body(decl)
             nodes = decl.body_nodes
         else:
-            nodes = [n.model_copy(deep=True) for n in decl.body_nodes]
+            nodes = [clone(n) for n in decl.body_nodes]
         node = StepDo(name=decl.name, config=decl.config.model_copy(deep=True), nodes=nodes)
         node._src = site
         return node
@@ -223,6 +223,17 @@ class StepsMixin:
         if deferred.kind == "wait":
             return self.step_api_node("wait_for_event", deferred.call)
         return self.call_helper(deferred.target, seq, deferred.call)
+
+
+def clone(node: Any) -> Any:
+    """A deep copy of a graph node whose copies still point at the same source (``_src``):
+    pydantic's deep copy would copy the libcst nodes too, losing their positions."""
+    from .functions import iter_nodes
+
+    copy = node.model_copy(deep=True)
+    for original, copied in zip(iter_nodes([node]), iter_nodes([copy])):
+        copied._src = original._src
+    return copy
 
 
 def _elements(expr: cst.BaseExpression) -> list[cst.BaseExpression]:
