@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import libcst as cst
 
-from wfgraph.schema import STEP_TYPES, Branch, FunctionCall, FunctionDef
+from wfgraph.schema import STEP_TYPES, FunctionCall, FunctionDef
 
 from .concurrency import Seq
 from .module_index import suite_statements
@@ -301,4 +301,4 @@ def prune(nodes: list[Any], dead: set[int]) -> None:
     nodes[:] = kept
 
 
-__all__ = ["FunctionRegistry", "Target", "iter_nodes", "has_steps", "prune", "child_lists", "Branch"]
+__all__ = ["FunctionRegistry", "Target", "iter_nodes", "has_steps", "prune", "child_lists"]

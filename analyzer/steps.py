@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from wfgraph.schema import Block, Parallel, StepDo, StepSleep, StepSleepUntil, StepWaitForEvent
+from wfgraph.schema import Block, StepDo, StepSleep, StepSleepUntil, StepWaitForEvent
 
 from . import facts as F
 from .concurrency import Seq
