@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,7 +198,9 @@ def syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> Diagnostic
     """Python's own message and position when it agrees the text is invalid (it words them
     better); libcst's otherwise."""
     try:
-        compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as py:
         if py.lineno:
             return _error(PARSE_ERROR, path, py.lineno, py.offset or 1, f"syntax error: {py.msg}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from typing import Any, Protocol
 
 import libcst as cst
@@ -146,22 +147,25 @@ def render_name(node: cst.BaseExpression | None, consts: Constants | None = None
 
 def _fstring_template(node: cst.FormattedString) -> str:
     """Static text of an f-string with each replacement field shown as ``${...}``."""
+    return "".join(PLACEHOLDER if part is None else part for part in fstring_parts(node))
+
+
+def fstring_parts(node: cst.FormattedString) -> list[str | None]:
+    """An f-string's literal pieces with escapes decoded, and None for each replacement field."""
     try:
-        tree = ast.parse(cst.Module([]).code_for_node(node), mode="eval").body
+        with warnings.catch_warnings():  # invalid escapes warn on stderr; the text is the user's
+            warnings.simplefilter("ignore")
+            tree = ast.parse(cst.Module([]).code_for_node(node), mode="eval").body
     except SyntaxError:
         tree = None
     if isinstance(tree, ast.JoinedStr):
-        return "".join(
-            part.value if isinstance(part, ast.Constant) else PLACEHOLDER for part in tree.values
-        )
+        return [part.value if isinstance(part, ast.Constant) else None for part in tree.values]
     # Syntax newer than the running interpreter parses (PEP 701 quotes): decode by hand.
-    parts = []
-    for part in node.parts:
-        if isinstance(part, cst.FormattedStringText):
-            parts.append(part.value.replace("{{", "{").replace("}}", "}"))
-        else:
-            parts.append(PLACEHOLDER)
-    return "".join(parts)
+    return [
+        part.value.replace("{{", "{").replace("}}", "}")
+        if isinstance(part, cst.FormattedStringText) else None
+        for part in node.parts
+    ]
 
 
 def render_sleep_duration(node: cst.BaseExpression | None, consts: Constants | None = None) -> int | str:

@@ -12,7 +12,9 @@ from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Run, analyze_paths, pri
 def run_graph(paths: list[str], class_name: str | None, with_envelope: bool, compact: bool,
               out: TextIO, err: TextIO, exclude: tuple[str, ...] = (),
               implicit: bool | None = None, ids: dict[str, str | None] | None = None) -> int:
-    run = analyze_paths(paths, exclude, implicit, err)
+    # Graphs only: analysed in worker processes when there are many files, without locating
+    # graph nodes (the JSON has no positions).
+    run = analyze_paths(paths, exclude, implicit, err, portable=True, positions=False)
     print_errors(run.errors, err)
     documents = collect(run, class_name, with_envelope, ids or {}, err)
     if documents is None:
@@ -33,7 +35,8 @@ def run_graph(paths: list[str], class_name: str | None, with_envelope: bool, com
 
 def collect(run: Run, class_name: str | None, with_envelope: bool, ids: dict[str, str | None],
             err: TextIO) -> dict[str, Any] | None:
-    """Graphs keyed by class name (one file) or by ``path::class`` (several files)."""
+    """Graphs keyed by class name (one file) or by ``path::class`` (several files), in the
+    canonical file order (files.py) and, within a file, in source order."""
     selected = selected_workflows(run, class_name, err)
     if selected is None:
         return None

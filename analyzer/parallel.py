@@ -1,0 +1,303 @@
+"""Analysing many files: in worker processes when there are enough of them, in input order.
+
+``map_files(files, fn)`` analyses each file and applies ``fn`` to its ``FileAnalysis`` in the
+same process, returning the results in the order of ``files`` whichever way they were computed
+(so output never depends on scheduling). With fewer than ``THRESHOLD`` files, or one CPU, or
+``WFGRAPH_JOBS=1``, everything runs in this process; otherwise a ``ProcessPoolExecutor``
+(``fork`` on Linux, where starting a worker costs a few milliseconds; ``spawn`` elsewhere) runs
+the largest files first, so one big file does not finish last alone.
+
+``fn`` must be picklable (a module-level function, or ``functools.partial`` of one) and return a
+picklable value: a ``FileAnalysis`` holds a libcst tree and is not one, so commands send back what
+they need (``portable.detach``, or their own summary).
+
+Nothing a file contains can stop the others: an exception while analysing a file becomes an
+``analysis-error`` diagnostic on that file, and a worker that dies (a crash in native code, the
+OOM killer) costs only the file it was working on: the few files in flight with it are analysed
+again, each alone in a fresh process, and the one that kills its process again is reported.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+from .analysis import FileAnalysis, analyze_source, read_text
+from .checks.diagnostics import ANALYSIS_ERROR, Diagnostic
+from .deep import run_deep
+from .limits import check_size, check_text
+
+R = TypeVar("R")
+FileItem = tuple[Path, str]  # (path to read, path to show)
+
+THRESHOLD = 8
+"""Fewer candidate files than this are analysed in this process: a worker pool costs more."""
+MAX_JOBS = 32
+JOBS_ENV = "WFGRAPH_JOBS"
+PROGRESS_AFTER = 2.0
+"""Seconds before a progress line appears (only when stderr is a terminal)."""
+
+
+def cpu_count() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except OSError:  # pragma: no cover
+            pass
+    return os.cpu_count() or 1
+
+
+def job_count(files: int, jobs: int | None = None) -> int:
+    """Worker processes for ``files`` files: ``jobs`` if given, else ``$WFGRAPH_JOBS``, else one
+    per CPU; 1 (this process) below ``THRESHOLD`` files unless ``jobs`` asks for more."""
+    if jobs is None:
+        env = os.environ.get(JOBS_ENV, "").strip()
+        if env:
+            try:
+                jobs = int(env)
+            except ValueError:
+                jobs = None
+        if jobs is None and files < THRESHOLD:
+            return 1
+    wanted = cpu_count() if jobs is None or jobs <= 0 else jobs
+    return max(1, min(wanted, files, MAX_JOBS))
+
+
+# --- analysing one file, whatever it contains ----------------------------------------------------
+
+
+def internal_error(path: str, exc: BaseException) -> Diagnostic:
+    """An exception the analysis did not expect: reported on the file, with the place in
+    wfgraph's code that raised it (to put in a bug report), never as a traceback."""
+    where = ""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames:
+        last = frames[-1]
+        where = f" at {Path(last.filename).name}:{last.lineno} in {last.name}"
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    message = (f"wfgraph could not analyse this file: internal error {type(exc).__name__}"
+               f"{': ' + detail if detail else ''}{where} (please report it)")
+    code, name = ANALYSIS_ERROR
+    return Diagnostic(code, name, "error", message, path, 1, 1, 1, 2)
+
+
+def crash_error(path: str, detail: str) -> Diagnostic:
+    code, name = ANALYSIS_ERROR
+    return Diagnostic(code, name, "error", f"wfgraph could not analyse this file: {detail}",
+                      path, 1, 1, 1, 2)
+
+
+def failed(path: str, diagnostic: Diagnostic) -> FileAnalysis:
+    return FileAnalysis(path=path, source=None, errors=[diagnostic])
+
+
+Modes = "bool | None | Mapping[str, bool | None]"
+"""The step.do dependency mode: one for every file, or per file (by the path read)."""
+
+
+def safe_analyze(path: Path, implicit: Any, shown: str) -> FileAnalysis:
+    """``analyze_file`` that refuses what it cannot parse in reasonable time (limits.py) and
+    turns any exception into a finding on the file. ``implicit`` is a mode or a per-file map."""
+    if isinstance(implicit, Mapping):
+        implicit = implicit.get(str(path))
+    try:
+        refused = check_size(path, shown)
+        if refused is not None:
+            return failed(shown, refused)
+        text, error = read_text(path)
+        if text is None:
+            return FileAnalysis(path=shown, source=None, errors=[error] if error else [])
+        refused = check_text(text, shown)
+        if refused is not None:
+            return failed(shown, refused)
+        return analyze_source(text, shown, implicit)
+    except RecursionError:
+        code, name = ANALYSIS_ERROR
+        return failed(shown, Diagnostic(code, name, "error", "nesting is too deep to analyse",
+                                        shown, 1, 1, 1, 2))
+    except MemoryError:
+        return failed(shown, crash_error(shown, "out of memory"))
+    except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
+        return failed(shown, internal_error(shown, exc))
+
+
+def _apply(fn: Callable[[FileAnalysis], R], result: FileAnalysis) -> R:
+    try:
+        return fn(result)
+    except Exception as exc:  # noqa: BLE001
+        return fn(failed(result.path, internal_error(result.path, exc)))
+
+
+def run_one(fn: Callable[[FileAnalysis], R], path: Path, shown: str, implicit: bool | None) -> R:
+    """Analyse one file and apply ``fn``, on a large stack (deep.py): deep nesting gives a
+    finding, not a crash."""
+    return run_deep(_analyze_and_apply, fn, path, shown, implicit)
+
+
+def _analyze_and_apply(fn: Callable[[FileAnalysis], R], path: Path, shown: str,
+                       implicit: bool | None) -> R:
+    return _apply(fn, safe_analyze(path, implicit, shown))
+
+
+# --- many files ----------------------------------------------------------------------------------
+
+
+class Progress:
+    """``wfgraph: 120/5000 files`` on one rewritten stderr line, only on a terminal and only once
+    the run has taken ``PROGRESS_AFTER`` seconds; erased at the end."""
+
+    def __init__(self, total: int, err: TextIO | None, label: str = "analysing") -> None:
+        self.total = total
+        self.err = err if err is not None and _isatty(err) else None
+        self.label = label
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.done = 0
+        self.shown = False
+
+    def tick(self, count: int = 1) -> None:
+        self.done += count
+        if self.err is None:
+            return
+        now = time.monotonic()
+        if now - self.start < PROGRESS_AFTER or now - self.last < 0.1:
+            return
+        self.last = now
+        self.shown = True
+        self.err.write(f"\rwfgraph: {self.label} {self.done}/{self.total} files")
+        self.err.flush()
+
+    def close(self) -> None:
+        if self.err is not None and self.shown:
+            self.err.write("\r\x1b[K")
+            self.err.flush()
+            self.shown = False
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def map_files(files: Sequence[FileItem], fn: Callable[[FileAnalysis], R],
+              implicit: bool | None = None, jobs: int | None = None,
+              progress: Progress | None = None) -> list[R]:
+    """``fn(analysis of file)`` for each file, in the order of ``files``."""
+    workers = job_count(len(files), jobs)
+    if workers <= 1:
+        out = []
+        for path, shown in files:
+            out.append(run_one(fn, path, shown, implicit))
+            if progress is not None:
+                progress.tick()
+        return out
+    try:
+        return _map_in_workers(files, fn, implicit, workers, progress)
+    except _NO_PROCESSES:
+        # No worker processes here (no fork, no /dev/shm for multiprocessing's semaphores, a
+        # sandbox): the same work in this process, from the start, so the output is the same.
+        if progress is not None:
+            progress.done = 0
+        return map_files(files, fn, implicit, jobs=1, progress=progress)
+
+
+_NO_PROCESSES = (OSError, NotImplementedError, ImportError)
+
+
+def _context() -> Any:
+    import multiprocessing
+
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    return multiprocessing.get_context(method)
+
+
+def _init_worker() -> None:
+    # Ctrl-C is the parent's to handle: it cancels the run and the pool shuts down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker)
+
+
+def _map_in_workers(files: Sequence[FileItem], fn: Callable[[FileAnalysis], R],
+                    implicit: bool | None, workers: int, progress: Progress | None) -> list[R]:
+    results: list[Any] = [None] * len(files)
+    # Largest first (longest-processing-time scheduling); ties in input order.
+    order = sorted(range(len(files)), key=lambda i: (-_size(files[i][0]), i))
+    suspects = _run_pool(files, fn, implicit, workers, order, results, progress)
+    for i in suspects:  # the files in flight when a worker died: each alone in a fresh process
+        if _run_pool(files, fn, implicit, 1, [i], results, None):
+            results[i] = _apply(fn, failed(files[i][1], crash_error(
+                files[i][1], "the worker process analysing it died (a crash in native code, "
+                "or the system ran out of memory)")))
+        if progress is not None:
+            progress.tick()
+    return results
+
+
+def _run_pool(files: Sequence[FileItem], fn: Callable[[FileAnalysis], R], implicit: bool | None,
+              workers: int, order: list[int], results: list[Any],
+              progress: Progress | None) -> list[int]:
+    """Fill ``results`` for the files at ``order``; return those in flight when a worker died.
+
+    At most two files per worker are in flight, so a worker that dies takes few files with it;
+    the pool is then replaced and the run goes on."""
+    pending = deque(order)
+    in_flight: dict[Future[Any], int] = {}
+    suspects: list[int] = []
+    pool = _new_pool(workers)
+    try:
+        while pending or in_flight:
+            while pending and len(in_flight) < 2 * workers:
+                i = pending.popleft()
+                path, shown = files[i]
+                in_flight[pool.submit(run_one, fn, path, shown, implicit)] = i
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                i = in_flight.pop(future)
+                try:
+                    results[i] = future.result()
+                except BrokenProcessPool:
+                    suspects.append(i)
+                    broken = True
+                    continue
+                except Exception as exc:  # noqa: BLE001 - e.g. a result that does not pickle
+                    results[i] = _apply(fn, failed(files[i][1], internal_error(files[i][1], exc)))
+                if progress is not None:
+                    progress.tick()
+            if broken:
+                for future, i in in_flight.items():
+                    if future.done() and future.exception() is None:
+                        results[i] = future.result()
+                        if progress is not None:
+                            progress.tick()
+                    else:
+                        suspects.append(i)
+                in_flight.clear()
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = _new_pool(workers)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return sorted(suspects)

@@ -1,0 +1,206 @@
+"""A file's analysis without its libcst tree, so that it can cross a process boundary.
+
+A ``FileAnalysis`` holds the libcst module, and graph nodes and facts point into it. Pickling
+that tree costs more than parsing the file again (and fails once positions are resolved), so a
+worker process sends back a ``DetachedAnalysis`` instead: the same record with every libcst node
+replaced by where it stood (a ``Span``, or a ``Ref`` that also keeps the node's name). Graphs,
+facts, diagnostics and the source text survive; ``span`` and ``locate`` answer as before. What
+does not survive is the tree itself: a consumer that walks libcst nodes (``wf.run.body``…) must
+do that work in the worker (``parallel.map_files`` with its own per-file function).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import libcst as cst
+from pydantic import BaseModel
+
+from .analysis import FileAnalysis, WorkflowAnalysis
+from .checks.diagnostics import ANALYSIS_ERROR, Diagnostic
+from . import facts as F
+from .facts import Fact
+from .source import UNKNOWN_SPAN, SourceFile, Span
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A libcst node left behind: its type, where it stood, and its name or value if it had
+    one (``wf.cls.name.value`` still reads the class name)."""
+
+    kind: str
+    span: Span
+    name: "Ref | None" = None
+    value: str | None = None
+
+
+@dataclass
+class DetachedAnalysis(FileAnalysis):
+    """A ``FileAnalysis`` whose libcst nodes were replaced by ``Ref`` / ``Span`` records."""
+
+    located: bool = True
+    """False when positions of graph nodes and facts were not resolved (``positions=False``)."""
+    reported: set[str] = field(default_factory=set)
+    """Classes whose lack of a graph is already one of ``errors`` (not to be said twice)."""
+
+    def span(self, node: Any) -> Span:
+        src = getattr(node, "_src", node)
+        if isinstance(src, Span):
+            return src
+        if isinstance(src, Ref):
+            return src.span
+        return UNKNOWN_SPAN
+
+    def locate(self, node: Any) -> str | None:
+        if getattr(node, "_src", None) is None:
+            return None
+        return f"{self.path}:{self.span(node).line}"
+
+
+def detach(result: FileAnalysis, positions: bool = True) -> DetachedAnalysis:
+    """``result`` without libcst nodes. ``positions=False`` skips resolving where graph nodes and
+    facts stand (the costly part: one code-generation pass over the module); class and ``run``
+    names are still located when a workflow has no graph, since that is reported."""
+    if isinstance(result, DetachedAnalysis):
+        return result
+    unwritable = {id(w) for w in result.workflows
+                  if w.graph is not None and not _serialisable(w.graph)}
+    needs_positions = positions or any(
+        w.graph is None or id(w) in unwritable or any(f.kind in ALWAYS_LOCATED for f in w.facts)
+        for w in result.workflows)
+    spans = _Spans(result, needs_positions)
+    workflows = []
+    errors = list(result.errors)
+    reported: set[str] = set()
+    for wf in result.workflows:
+        graph, reason = wf.graph, wf.reason
+        if id(wf) in unwritable:
+            graph, reason = None, ("has a graph nested too deeply to write as JSON (about 60 "
+                                   "nested if/match/try, or conditional expressions): not graphed")
+            reported.add(wf.class_name)
+            errors.append(_error(result.path, spans.span(getattr(wf.cls, "name", None)),
+                                 f"{wf.class_name} {reason}"))
+        if graph is not None:
+            for model in _models(graph):
+                src = getattr(model, "_src", None)
+                if src is not None:
+                    model._src = spans.span(src) if positions else None
+        workflows.append(WorkflowAnalysis(
+            class_name=wf.class_name,
+            cls=spans.ref(wf.cls),  # type: ignore[arg-type]
+            run=spans.ref(wf.run) if wf.run is not None else None,  # type: ignore[arg-type]
+            graph=graph,
+            facts=[_detach_fact(f, spans, positions) for f in wf.facts],
+            reason=reason,
+        ))
+    source = result.source
+    text = source.text if source is not None else ""
+    return DetachedAnalysis(
+        path=result.path,
+        source=SourceFile(result.path, text, None) if source is not None else None,
+        workflows=workflows,
+        errors=errors,
+        located=positions,
+        reported=reported,
+    )
+
+
+ALWAYS_LOCATED = frozenset({F.ANALYSIS_LIMIT})
+"""Facts every command reports (the graph is incomplete), so located even with positions=False."""
+
+SERIALISE_DEPTH = 128
+"""pydantic-core refuses to serialise models nested deeper than this ("Maximum serialization
+depth exceeded"): about 60 nested ``if`` statements, since each is an If and a Branch."""
+
+
+def _serialisable(graph: BaseModel) -> bool:
+    """Whether ``graph`` can be written as JSON. Measured on the tree (cheap) and confirmed by
+    pydantic only near the limit."""
+    if _depth(graph) < SERIALISE_DEPTH - 8:
+        return True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            graph.model_dump(mode="json")
+    except (ValueError, RecursionError):  # PydanticSerializationError is a ValueError
+        return False
+    return True
+
+
+def _depth(root: BaseModel) -> int:
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(root, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, BaseModel):
+            deepest = max(deepest, depth)
+            stack.extend((getattr(item, name), depth + 1) for name in type(item).model_fields)
+        elif isinstance(item, (list, tuple)):
+            stack.extend((x, depth) for x in item)
+        elif isinstance(item, dict):
+            stack.extend((x, depth) for x in item.values())
+    return deepest
+
+
+def _error(path: str, span: Span, message: str) -> Diagnostic:
+    code, name = ANALYSIS_ERROR
+    return Diagnostic(code, name, "error", message, path, span.line, span.column,
+                      span.end_line, span.end_column)
+
+
+class _Spans:
+    def __init__(self, result: FileAnalysis, resolve: bool) -> None:
+        self.result = result
+        self.resolve = resolve
+
+    def span(self, node: Any) -> Span:
+        if not self.resolve or not isinstance(node, cst.CSTNode):
+            return UNKNOWN_SPAN
+        return self.result.span(node)
+
+    def ref(self, node: Any) -> Any:
+        if node is None or not isinstance(node, cst.CSTNode):
+            return node
+        name = getattr(node, "name", None)
+        name_ref = None
+        if isinstance(name, cst.Name):
+            name_ref = Ref("Name", self.span(name), value=name.value)
+        value = getattr(node, "value", None)
+        return Ref(type(node).__name__, self.span(node), name_ref,
+                   value if isinstance(value, str) else None)
+
+
+def _detach_fact(fact: Fact, spans: _Spans, positions: bool) -> Fact:
+    located = positions or fact.kind in ALWAYS_LOCATED
+    node = Ref(type(fact.node).__name__, spans.span(fact.node) if located else UNKNOWN_SPAN)
+    data = {k: _detach_value(v, spans, positions) for k, v in fact.data.items()}
+    return Fact(fact.kind, node, fact.message, data)  # type: ignore[arg-type]
+
+
+def _detach_value(value: Any, spans: _Spans, positions: bool) -> Any:
+    if isinstance(value, cst.CSTNode):
+        return Ref(type(value).__name__, spans.span(value) if positions else UNKNOWN_SPAN)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_detach_value(v, spans, positions) for v in value)
+    if isinstance(value, dict):
+        return {k: _detach_value(v, spans, positions) for k, v in value.items()}
+    return value
+
+
+def _models(root: BaseModel) -> Iterator[BaseModel]:
+    """Every pydantic model inside ``root`` (graph nodes, branches, blocks, functions…)."""
+    stack: list[Any] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, BaseModel):
+            yield item
+            stack.extend(getattr(item, name) for name in type(item).model_fields)
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+
+
+__all__ = ["DetachedAnalysis", "Ref", "detach"]
