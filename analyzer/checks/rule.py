@@ -1,0 +1,204 @@
+"""The shape every lint rule shares (DESIGN.md, Conventions; Fixit's and ruff's habits, anchors.md
+§B.1, §B.3, §E).
+
+A rule is a class in its own module under ``checks/rules/``:
+
+    class NestedStep(Rule):
+        \"\"\"One-line summary.
+
+        ## What it does
+        ...
+        ## Why is this bad?
+        ...
+        ## Example
+        ```python
+        ...
+        ```
+
+        ## Use instead:
+        ```python
+        ...
+        ```
+        \"\"\"
+
+        code = "WF021"
+        name = "nested-step"
+        severity = "error"
+        VALID = (Valid(\"\"\"...a complete workflow module...\"\"\"),)
+        INVALID = (Invalid(\"\"\"...\"\"\", lines=(9,)),)
+
+        def check(self, ctx):
+            for fact in ctx.facts(F.NESTED_STEP):
+                yield ctx.report(fact.node, fact.message)
+
+``check(ctx)`` runs once per workflow class (``scope = "workflow"``, the default) or once per file
+(``scope = "file"``, with ``ctx.workflow`` None), and yields Diagnostics made with
+``ctx.report(node, message)`` at a libcst node of the file. The docstring is the rule's
+documentation (docs/rules.md is generated from it); ``VALID`` and ``INVALID`` are complete small
+workflow modules that the test suite runs: every invalid one must raise this rule's code and no
+other, every valid one nothing at all.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import libcst as cst
+
+from .diagnostics import Diagnostic, Severity
+from .imports import ImportMap
+from .workflow_code import FileCode, WorkflowCode
+
+if TYPE_CHECKING:
+    from ..analysis import FileAnalysis, WorkflowAnalysis
+    from ..config import Config
+    from ..facts import Fact
+
+
+@dataclass(frozen=True)
+class Valid:
+    """An example module the rule must accept. ``implicit`` is the ``step.do`` mode it runs
+    under (python-sdk.md §2.0): True, False, or None (no wrangler file: both accepted)."""
+
+    source: str
+    implicit: bool | None = None
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An example module the rule must flag; ``lines``, when given, are exactly the lines of the
+    findings (one entry per finding, in order)."""
+
+    source: str
+    lines: tuple[int, ...] = ()
+    implicit: bool | None = None
+
+
+class Rule:
+    """Base class of the lint rules; see the module docstring."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    scope: ClassVar[str] = "workflow"
+    VALID: ClassVar[tuple[Valid, ...]] = ()
+    INVALID: ClassVar[tuple[Invalid, ...]] = ()
+
+    def check(self, ctx: "RuleContext") -> Iterable[Diagnostic]:
+        raise NotImplementedError
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.documentation().split("\n", 1)[0].strip()
+
+
+@dataclass
+class Shared:
+    """Per file: what every rule's context shares, computed on first use."""
+
+    file: "FileAnalysis"
+    config: "Config | None" = None
+    implicit: bool | None = None
+    _file_code: FileCode | None = None
+    _workflow_code: dict[int, WorkflowCode] = field(default_factory=dict)
+
+    @property
+    def file_code(self) -> FileCode:
+        if self._file_code is None:
+            assert self.file.source is not None
+            self._file_code = FileCode(self.file.source.module)
+        return self._file_code
+
+    def workflow_code(self, workflow: "WorkflowAnalysis") -> WorkflowCode:
+        code = self._workflow_code.get(id(workflow))
+        if code is None:
+            code = self._workflow_code[id(workflow)] = WorkflowCode(self.file_code, workflow)
+        return code
+
+
+class RuleContext:
+    """What a rule's ``check`` sees: the file's analysis, the workflow (None for file rules), the
+    configuration, the ``step.do`` mode, shared views of the code, and ``report``."""
+
+    def __init__(self, rule: Rule, shared: Shared, workflow: "WorkflowAnalysis | None") -> None:
+        self.rule = rule
+        self.shared = shared
+        self.workflow = workflow
+
+    @property
+    def file(self) -> "FileAnalysis":
+        return self.shared.file
+
+    @property
+    def path(self) -> str:
+        return self.shared.file.path
+
+    @property
+    def config(self) -> "Config | None":
+        return self.shared.config
+
+    @property
+    def implicit(self) -> bool | None:
+        return self.shared.implicit
+
+    @property
+    def module(self) -> cst.Module:
+        assert self.file.source is not None
+        return self.file.source.module
+
+    @property
+    def file_code(self) -> FileCode:
+        return self.shared.file_code
+
+    @property
+    def imports(self) -> ImportMap:
+        return self.shared.file_code.imports
+
+    @property
+    def code(self) -> WorkflowCode:
+        assert self.workflow is not None, "a file-scope rule has no workflow"
+        return self.shared.workflow_code(self.workflow)
+
+    def qualified(self, expr: cst.BaseExpression) -> str | None:
+        return self.imports.qualified(expr)
+
+    def source(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    def facts(self, *kinds: str) -> list["Fact"]:
+        """The walker's facts of these kinds for this workflow, each (kind, node) once: a helper
+        analysed once per way it is called records the same fact more than once."""
+        if self.workflow is None:
+            return []
+        seen: set[tuple[str, int]] = set()
+        out = []
+        for fact in self.workflow.facts:
+            key = (fact.kind, id(fact.node))
+            if fact.kind in kinds and key not in seen:
+                seen.add(key)
+                out.append(fact)
+        return out
+
+    def report(self, node: Any, message: str, *, severity: Severity | None = None,
+               notes: Iterable[str] = ()) -> Diagnostic:
+        """A Diagnostic of this rule at ``node`` (a libcst node of this file, or a graph node)."""
+        span = self.file.span(node)
+        return Diagnostic(
+            code=self.rule.code,
+            name=self.rule.name,
+            severity=severity or self.rule.severity,
+            message=message,
+            path=self.path,
+            line=span.line,
+            column=span.column,
+            end_line=span.end_line,
+            end_column=span.end_column,
+            notes=tuple(notes),
+        )

@@ -1,0 +1,45 @@
+"""docs/rules.md is generated from the rule docstrings (DESIGN.md, Conventions): it must be
+up to date, and it documents every code ``wfgraph check`` can report."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from wfgraph.analyzer.checks.catalog import CATALOG, anchor, rule_infos
+from wfgraph.analyzer.checks.docs import BANNER, DEFAULT_OUTPUT, render
+from wfgraph.analyzer.checks.rules import RULES
+
+from conftest import ROOT
+
+DOC = ROOT / "docs" / "rules.md"
+REGENERATE = f"{sys.executable} -m wfgraph.analyzer.checks.docs"
+
+
+def test_generator_writes_the_repository_file() -> None:
+    assert DEFAULT_OUTPUT == DOC
+
+
+def test_docs_are_not_stale() -> None:
+    assert DOC.read_text(encoding="utf-8") == render(), f"docs/rules.md is stale: run `{REGENERATE}`"
+
+
+def test_check_option_reports_staleness(tmp_path) -> None:
+    stale = tmp_path / "rules.md"
+    stale.write_text("old\n", encoding="utf-8")
+    command = [sys.executable, "-m", "wfgraph.analyzer.checks.docs", "--check", "-o", str(stale)]
+    assert subprocess.run(command, capture_output=True).returncode == 1
+    stale.write_text(render(), encoding="utf-8")
+    assert subprocess.run(command, capture_output=True).returncode == 0
+
+
+def test_every_code_is_documented_with_its_anchor() -> None:
+    text = render()
+    assert text.startswith(BANNER)
+    codes = [rule.code for rule in CATALOG]
+    assert codes == sorted(codes) and len(set(codes)) == len(codes)
+    assert {rule.code for rule in RULES} | {"WF000", "WF001", "WF002", "WF009", "WF052"} == set(codes)
+    for rule in CATALOG:
+        assert f"\n## {rule.code} {rule.name}\n" in text
+        assert f"](#{anchor(rule)})" in text
+    assert [info.code for info in rule_infos()] == codes
