@@ -17,7 +17,7 @@ import libcst as cst
 from wfgraph.schema import Graph, Workflow
 
 from . import facts as F
-from .checks.diagnostics import ANALYSIS_ERROR, PARSE_ERROR, Diagnostic
+from .checks.diagnostics import ANALYSIS_ERROR, PARSE_ERROR, UNRESOLVED_BASE, Diagnostic
 from .facts import Fact
 from .functions import has_steps, iter_nodes
 from .module_index import ModuleIndex
@@ -54,6 +54,9 @@ class FileAnalysis:
     source: SourceFile | None
     workflows: list[WorkflowAnalysis] = field(default_factory=list)
     errors: list[Diagnostic] = field(default_factory=list)
+    notes: list[Diagnostic] = field(default_factory=list)
+    """Things worth saying that are not errors (a class that may be a workflow but cannot be
+    followed)."""
 
     def span(self, node: Any) -> Span:
         """Where a libcst node or a graph node (through its ``_src``) stands."""
@@ -123,6 +126,12 @@ def _analyze(text: str, path: str, implicit: bool | None) -> FileAnalysis:
         if analysis.run is None and id(cls) in bases and not analysis.facts:
             continue  # an abstract base of other workflows: not an entrypoint of its own
         result.workflows.append(analysis)
+    for cls, base in index.unresolved_workflow_candidates():
+        span = result.span(cls.name)
+        result.notes.append(Diagnostic(
+            *UNRESOLVED_BASE, "info", f"{cls.name.value} has a run(self, event, step) method but "
+            f"derives from {base}, which this module does not define: not analysed (wfgraph reads "
+            "one module at a time)", path, span.line, span.column, span.end_line, span.end_column))
     return result
 
 

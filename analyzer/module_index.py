@@ -260,6 +260,29 @@ class ModuleIndex:
     def workflow_classes(self) -> list[cst.ClassDef]:
         return [c for c in self.classes.values() if self.is_workflow(c)]
 
+    def unresolved_workflow_candidates(self) -> list[tuple[cst.ClassDef, str]]:
+        """Classes that are not known workflows but look like one (an async ``run`` taking the
+        event and the step) and derive from a base this module does not define."""
+        out = []
+        for cls_node in self.classes.values():
+            if self.is_workflow(cls_node):
+                continue
+            run = self.find_method(cls_node, "run")
+            if run is None or run.asynchronous is None or len(run.params.params) < 3:
+                continue
+            local = {id(c) for c in self.mro(cls_node)}
+            for c in self.mro(cls_node):
+                for arg in c.bases:
+                    name = dotted_name(arg.value)
+                    target = self.classes.get(name or "")
+                    if name and name != "object" and (target is None or id(target) not in local):
+                        out.append((cls_node, name))
+                        break
+                else:
+                    continue
+                break
+        return out
+
     def find_method(self, cls_node: cst.ClassDef, name: str) -> cst.FunctionDef | None:
         for c in self.mro(cls_node):
             for stmt in suite_statements(c.body):

@@ -102,6 +102,7 @@ def detach(result: FileAnalysis, positions: bool = True) -> DetachedAnalysis:
         source=SourceFile(result.path, text, None) if source is not None else None,
         workflows=workflows,
         errors=errors,
+        notes=list(result.notes),
         located=positions,
         reported=reported,
     )

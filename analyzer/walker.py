@@ -26,8 +26,10 @@ from .module_index import ModuleIndex, suite_statements
 from .scope import EVENT, OTHER, STEP, Deferred, Scope, StepDecl, Task, Value
 from .steps import StepsMixin
 
-MAX_DEPTH = 150
-"""Nesting beyond this is reported (ANALYSIS_LIMIT) instead of walked: no RecursionError."""
+MAX_DEPTH = 50
+"""Nesting beyond this is reported (ANALYSIS_LIMIT) instead of walked. Each level can add two
+levels of graph models (an ``if`` and its branch), and pydantic refuses to serialise more than
+128, so the graph of whatever is walked can always be written."""
 
 
 class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
@@ -122,11 +124,17 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
 
     # --- statements ------------------------------------------------------------------------
 
+    def too_deep(self, node: cst.CSTNode | None) -> bool:
+        """Past MAX_DEPTH: say so once at ``node`` and walk no further."""
+        if self.depth <= MAX_DEPTH:
+            return False
+        if node is not None:
+            self.fact(F.ANALYSIS_LIMIT, node, f"nesting deeper than {MAX_DEPTH} levels is not "
+                      "analysed: the graph stops here")
+        return True
+
     def walk_block(self, stmts: list[cst.BaseStatement], seq: Seq) -> None:
-        if self.depth > MAX_DEPTH:
-            if stmts:
-                self.fact(F.ANALYSIS_LIMIT, stmts[0], f"nesting deeper than {MAX_DEPTH} levels "
-                          "is not analysed")
+        if self.too_deep(stmts[0] if stmts else None):
             return
         self.depth += 1
         try:
@@ -296,7 +304,13 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
         """``x or await s()`` → an ``if`` on ``"x is falsy"`` with an empty else (SEMANTICS §5)."""
         self.walk_expr(expr.left, seq)
         right = Seq([])
-        self.walk_expr(expr.right, right)
+        if self.too_deep(expr):
+            return OTHER
+        self.depth += 1
+        try:
+            self.walk_expr(expr.right, right)
+        finally:
+            self.depth -= 1
         if right.nodes:
             word = "falsy" if isinstance(expr.operator, cst.Or) else "truthy"
             cond = f"{source_text(self.module, expr.left)} is {word}"
@@ -310,11 +324,17 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
         """``A if c else B``; under ``await`` each side is awaited (SEMANTICS §5)."""
         self.walk_expr(expr.test, seq)
         body, orelse = Seq([]), Seq([])
-        for side, out in ((expr.body, body), (expr.orelse, orelse)):
-            if awaited:
-                self.walk_await(cst.Await(expression=side), out)
-            else:
-                self.walk_expr(side, out)
+        if self.too_deep(expr):
+            return OTHER
+        self.depth += 1
+        try:
+            for side, out in ((expr.body, body), (expr.orelse, orelse)):
+                if awaited:
+                    self.walk_await(cst.Await(expression=side), out)
+                else:
+                    self.walk_expr(side, out)
+        finally:
+            self.depth -= 1
         if body.nodes or orelse.nodes:
             node = If(branches=[
                 Branch(condition=source_text(self.module, expr.test), nodes=body.nodes),

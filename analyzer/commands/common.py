@@ -118,6 +118,8 @@ def selected_workflows(run: Run, class_name: str | None,
     selected: list[tuple[FileAnalysis, Any]] = []
     matched = False
     for result in run.files:
+        for note in result.notes:
+            print(f"{note.location}: note: {note.message}", file=err)
         for wf in result.workflows:
             if class_name is not None and wf.class_name != class_name:
                 continue
