@@ -37,24 +37,46 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
+_KIND: dict[type, int] = {}
+"""Node type → 0 not a node, 1 a node to skip, 2 a child; isinstance against libcst's abstract
+bases is slow, and the answer never changes for a type."""
+
+
+def _kind(cls: type) -> int:
+    kind = _KIND.get(cls)
+    if kind is None:
+        kind = _KIND[cls] = (1 if issubclass(cls, _SKIP) else 2) if issubclass(cls, cst.CSTNode) else 0
+    return kind
+
+
 def iter_children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """The child nodes that carry meaning (no whitespace, parentheses or punctuation), in
     source order."""
     for name in _field_names(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            if not isinstance(value, _SKIP):
-                yield value
-        elif isinstance(value, (list, tuple)):
+        cls = type(value)
+        if cls is list or cls is tuple:
             for item in value:
-                if isinstance(item, cst.CSTNode) and not isinstance(item, _SKIP):
+                if _kind(type(item)) == 2:
                     yield item
+        elif _kind(cls) == 2:
+            yield value
+
+
+_EXPRESSION: dict[type, bool] = {}
+
+
+def _is_expression(cls: type) -> bool:
+    found = _EXPRESSION.get(cls)
+    if found is None:
+        found = _EXPRESSION[cls] = issubclass(cls, cst.BaseExpression)
+    return found
 
 
 def iter_subexpressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
     """The nearest expressions below ``node`` (through arguments, elements, slices…)."""
     for child in iter_children(node):
-        if isinstance(child, cst.BaseExpression):
+        if _is_expression(type(child)):
             yield child
         else:
             yield from iter_subexpressions(child)
