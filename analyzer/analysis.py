@@ -21,6 +21,7 @@ from .checks.diagnostics import ANALYSIS_ERROR, PARSE_ERROR, UNRESOLVED_BASE, Di
 from .facts import Fact
 from .functions import has_steps, iter_nodes
 from .module_index import ModuleIndex
+from .parse import parse_module
 from .payload import PayloadReads, Shape
 from .source import SourceFile, Span
 from .walker import Walker
@@ -114,7 +115,7 @@ def analyze_source(text: str, path: str = "<string>", implicit: bool | None = No
 
 def _analyze(text: str, path: str, implicit: bool | None) -> FileAnalysis:
     try:
-        module = cst.parse_module(text)
+        module = parse_module(text)
     except cst.ParserSyntaxError as exc:
         return FileAnalysis(path=path, source=None, errors=[syntax_error(text, path, exc)])
     result = FileAnalysis(path=path, source=SourceFile(path, text, module))

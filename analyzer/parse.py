@@ -1,0 +1,155 @@
+"""Parsing with libcst, in pieces when a file is large.
+
+libcst's native parser needs about 0.7 MB of memory per KB of source while it runs, whatever the
+tree it leaves behind (a few percent of that). A large module is therefore parsed one statement
+at a time, descending into classes and functions that are large themselves, and the pieces are
+put back together: the peak is then set by the largest piece. The pieces are found with
+``ast`` (fast, and it gives every statement's lines); a nested piece is parsed under a
+synthetic ``if 1:`` so that its indentation stays exactly as written. If the reassembled module
+does not reproduce the source byte for byte (so positions could be off), or ``ast`` cannot parse
+the text, the whole file is parsed at once instead.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+
+import libcst as cst
+
+PIECEWISE_FROM = 128 * 1024
+"""Files at least this large (in characters) are parsed in pieces."""
+PIECE = 32 * 1024
+"""A class or function larger than this is itself parsed statement by statement."""
+
+_WRAPPER = "if 1:\n"
+
+
+def parse_module(text: str) -> cst.Module:
+    if len(text) < PIECEWISE_FROM:
+        return cst.parse_module(text)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return cst.parse_module(text)
+    try:
+        module = _Pieces(text).module(tree)
+    except (cst.ParserSyntaxError, RecursionError, IndexError, ValueError, TypeError):
+        module = None
+    if module is None or module.code != text:
+        return cst.parse_module(text)
+    return module
+
+
+Lines = list[cst.EmptyLine]
+Piece = tuple[Lines, cst.BaseStatement, Lines, Lines]
+"""From parsing one piece: the comment and blank lines before the statement, the statement,
+the lines after it inside its block, and the lines after the block has ended (only at the end of
+the file: they belong to the module)."""
+
+
+class _Pieces:
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines(keepends=True)
+
+    def span(self, start: int, end: int) -> str:
+        """Lines ``start``..``end`` (0-based, end exclusive) as text."""
+        return "".join(self.lines[start:end])
+
+    def module(self, tree: ast.Module) -> cst.Module | None:
+        if not tree.body:
+            return None
+        stmts, header, inside, outside = self.sequence(tree.body, 0, len(self.lines), nested=False)
+        footer = [*inside, *outside]
+        last_line = self.lines[-1] if self.lines else ""
+        return cst.Module(
+            body=stmts, header=header, footer=footer, default_indent=self.default_indent(),
+            default_newline=self.default_newline(),
+            has_trailing_newline=last_line.endswith(("\n", "\r")),
+        )
+
+    def sequence(self, body: list[ast.stmt], start: int, end: int,
+                 nested: bool) -> tuple[list[cst.BaseStatement], Lines, Lines, Lines]:
+        """Statements parsed one piece each: a piece runs from the end of the statement before
+        (so comments before a statement go with it) to its own end, the last one to ``end``.
+        Returns the statements, the lines before the first (a module's header), and the lines
+        after the last inside and outside the block."""
+        stmts: list[cst.BaseStatement] = []
+        header: Lines = []
+        carry: Lines = []
+        outside: Lines = []
+        prev = start
+        for i, node in enumerate(body):
+            stop = end if i == len(body) - 1 else node.end_lineno
+            leading, stmt, inside, outside = self.piece(node, prev, stop, nested)  # type: ignore[arg-type]
+            if i == 0 and not nested:
+                header = leading
+            elif carry or leading:
+                stmt = stmt.with_changes(leading_lines=[*carry, *leading, *stmt.leading_lines])
+            stmts.append(stmt)
+            carry = inside
+            prev = stop  # type: ignore[assignment]
+        return stmts, header, carry, outside
+
+    def piece(self, node: ast.stmt, start: int, end: int, nested: bool) -> Piece:
+        colon = self.colon_line(node)
+        size = sum(len(line) for line in self.lines[start:end])
+        if colon is None or size < PIECE:
+            return self.parse(self.span(start, end), nested)
+        # A large class or function: its header with a stub body, then its body piece by piece.
+        first = self.lines[colon + 1]
+        indent = first[: len(first) - len(first.lstrip(" \t"))] or "    "
+        leading, stub, _, _ = self.parse(self.span(start, colon + 1) + indent + "pass\n", nested)
+        if not isinstance(stub, (cst.ClassDef, cst.FunctionDef)) or not isinstance(stub.body, cst.IndentedBlock):
+            raise ValueError("unexpected header")
+        stmts, _, footer, outside = self.sequence(node.body, colon + 1, end, nested=True)  # type: ignore[attr-defined]
+        return leading, stub.with_changes(body=stub.body.with_changes(body=stmts, footer=footer)), [], outside
+
+    def colon_line(self, node: ast.stmt) -> int | None:
+        """The 0-based line that ends a class or function header, when its body starts on a
+        later line; None for other statements."""
+        if not isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        header_start = _start(node) - 1
+        line = _start(node.body[0]) - 2
+        while line > header_start and self.lines[line].strip()[:1] in ("", "#"):
+            line -= 1
+        # The body must start on a later line than the `class` / `def` keyword's.
+        return line if line >= node.lineno - 1 else None
+
+    def parse(self, text: str, nested: bool) -> Piece:
+        if not nested:
+            module = cst.parse_module(text)
+            if len(module.body) != 1:
+                raise ValueError("a piece is one statement")
+            return list(module.header), module.body[0], list(module.footer), []
+        module = cst.parse_module(_WRAPPER + text)
+        wrapper = module.body[0]
+        if not isinstance(wrapper, cst.If) or not isinstance(wrapper.body, cst.IndentedBlock):
+            raise ValueError("unexpected piece")
+        if len(wrapper.body.body) != 1:
+            raise ValueError("a piece is one statement")
+        return [], wrapper.body.body[0], list(wrapper.body.footer), list(module.footer)
+
+    def default_indent(self) -> str:
+        """What libcst infers: the indentation of the first indented line of code."""
+        for line in self.lines:
+            stripped = line.lstrip(" \t")
+            if stripped[:1] not in ("", "#", "\n", "\r") and len(stripped) < len(line):
+                return line[: len(line) - len(stripped)]
+        return "    "
+
+    def default_newline(self) -> str:
+        first = self.lines[0] if self.lines else "\n"
+        for newline in ("\r\n", "\n", "\r"):
+            if first.endswith(newline):
+                return newline
+        return "\n"
+
+
+def _start(node: ast.stmt) -> int:
+    """The 1-based first line of a statement, decorators included."""
+    decorators = getattr(node, "decorator_list", None) or []
+    return min([node.lineno, *[d.lineno for d in decorators]])
