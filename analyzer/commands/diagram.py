@@ -15,7 +15,7 @@ from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Run, analyze_paths, pri
 
 
 def run_diagram(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    run = analyze_paths(args.paths, tuple(args.exclude), args.implicit, err)
+    run = analyze_paths(args.paths, tuple(args.exclude), args.implicit, err, portable=True)
     print_errors(run.errors, err)
     workflows, owners = select(run, args.class_name, err)
     if workflows is None:
