@@ -2,49 +2,25 @@
 
 from __future__ import annotations
 
-import copy
-import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from wfgraph.analyzer.emit.dot import GraphvizNotFound, render_dot, render_image
 from wfgraph.analyzer.overlay import load_instance
-from wfgraph.schema import Workflow
 
-DATA = Path(__file__).parent / "data" / "diagrams"
-DEFAULT = {"retries": {"limit": 5, "delay": 1000, "backoff": "exponential"}, "timeout": 10000}
-CASES = json.loads((DATA / "appendix_a.json").read_text(encoding="utf-8"))
+from diagram_inputs import CASES, DATA, appendix, fixture, workflow
+
 HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="the Graphviz 'dot' program is not installed")
 
 
-def _expand(x):
-    if isinstance(x, dict):
-        out = {k: _expand(v) for k, v in x.items()}
-        if out.get("config") == "DEFAULT":
-            out["config"] = copy.deepcopy(DEFAULT)
-        if out.get("type") == "try":
-            for key in ("try_block", "catch_block", "finally_block"):
-                if out[key] is not None:
-                    out[key] = {"type": "block", **out[key]}
-        return out
-    if isinstance(x, list):
-        return [_expand(v) for v in x]
-    return x
 
 
-def appendix(case: str) -> Workflow:
-    data = _expand(CASES[case])
-    data["functions"] = {k: {**v, "type": "function_def"} for k, v in data["functions"].items()}
-    return Workflow.model_validate(data)
 
 
-def fixture(name: str) -> Workflow:
-    return Workflow.model_validate(json.loads((DATA / name).read_text(encoding="utf-8")))
 
 
 def no_locate(node: object) -> str | None:

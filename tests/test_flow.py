@@ -6,9 +6,6 @@ Inputs are Appendix A outputs of reference/graph-semantics.md (tests/data/diagra
 
 from __future__ import annotations
 
-import copy
-import json
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -18,38 +15,15 @@ from hypothesis import strategies as st
 from wfgraph.analyzer.emit.dot import render_dot
 from wfgraph.analyzer.emit.mermaid import render_mermaid
 from wfgraph.analyzer.flow import back_edges, build_flow, forward_graph
-from wfgraph.schema import Workflow
 
-DATA = Path(__file__).parent / "data" / "diagrams"
-DEFAULT = {"retries": {"limit": 5, "delay": 1000, "backoff": "exponential"}, "timeout": 10000}
-CASES = json.loads((DATA / "appendix_a.json").read_text(encoding="utf-8"))
+from diagram_inputs import CASES, DEFAULT, appendix, workflow
 
 
-def _expand(x):
-    if isinstance(x, dict):
-        out = {k: _expand(v) for k, v in x.items()}
-        if out.get("config") == "DEFAULT":
-            out["config"] = copy.deepcopy(DEFAULT)
-        if out.get("type") == "try":
-            for key in ("try_block", "catch_block", "finally_block"):
-                if out[key] is not None:
-                    out[key] = {"type": "block", **out[key]}
-        return out
-    if isinstance(x, list):
-        return [_expand(v) for v in x]
-    return x
 
 
-def workflow(data: dict) -> Workflow:
-    data = _expand(data)
-    data["functions"] = {
-        k: {**v, "type": "function_def"} for k, v in data.get("functions", {}).items()
-    }
-    return Workflow.model_validate(data)
 
 
-def appendix(case: str) -> Workflow:
-    return workflow(CASES[case])
+
 
 
 def step(name: str, **numbers) -> dict:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import copy
-import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +11,8 @@ from wfgraph.analyzer.emit.mermaid import MAX_EDGES, MAX_TEXT_SIZE, escape, rend
 from wfgraph.analyzer.overlay import load_instance
 from wfgraph.schema import Workflow
 
-DATA = Path(__file__).parent / "data" / "diagrams"
-DEFAULT = {"retries": {"limit": 5, "delay": 1000, "backoff": "exponential"}, "timeout": 10000}
-CASES = json.loads((DATA / "appendix_a.json").read_text(encoding="utf-8"))
+from diagram_inputs import CASES, DATA, DEFAULT, appendix, fixture
+
 
 ARROW = re.compile(r"^  (\S+) (-->|-\.->)(?:\|\"([^\"]*)\"\|)? (\S+)$")
 NODE = re.compile(
@@ -24,29 +21,10 @@ NODE = re.compile(
 SUBGRAPH = re.compile(r'^\s+subgraph ([A-Za-z_][A-Za-z0-9_]*)\["([^"]*)"\]$')
 
 
-def _expand(x):
-    if isinstance(x, dict):
-        out = {k: _expand(v) for k, v in x.items()}
-        if out.get("config") == "DEFAULT":
-            out["config"] = copy.deepcopy(DEFAULT)
-        if out.get("type") == "try":
-            for key in ("try_block", "catch_block", "finally_block"):
-                if out[key] is not None:
-                    out[key] = {"type": "block", **out[key]}
-        return out
-    if isinstance(x, list):
-        return [_expand(v) for v in x]
-    return x
 
 
-def appendix(case: str) -> Workflow:
-    data = _expand(CASES[case])
-    data["functions"] = {k: {**v, "type": "function_def"} for k, v in data["functions"].items()}
-    return Workflow.model_validate(data)
 
 
-def fixture(name: str) -> Workflow:
-    return Workflow.model_validate(json.loads((DATA / name).read_text(encoding="utf-8")))
 
 
 def step(name: str) -> dict:
