@@ -11,7 +11,7 @@ import pytest
 from wfgraph.analyzer.emit.dot import GraphvizNotFound, render_dot, render_image
 from wfgraph.analyzer.overlay import load_instance
 
-from diagram_inputs import CASES, DATA, appendix, fixture, workflow
+from diagram_inputs import CASES, DATA, appendix, fixture
 
 HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="the Graphviz 'dot' program is not installed")

@@ -16,7 +16,7 @@ from wfgraph.analyzer.emit.dot import render_dot
 from wfgraph.analyzer.emit.mermaid import render_mermaid
 from wfgraph.analyzer.flow import back_edges, build_flow, forward_graph
 
-from diagram_inputs import CASES, DEFAULT, appendix, workflow
+from diagram_inputs import CASES, appendix, workflow
 
 
 
