@@ -13,6 +13,7 @@ import libcst as cst
 
 from ..literals import _resolve, dict_items, fstring_parts, is_literal, literal_value
 from ..module_index import ScopeConstants
+from . import durations
 from .workflow_code import StepCall, WorkflowCode
 
 
@@ -80,6 +81,20 @@ class DurationSite:
             "timeout": "step timeout",
             "sleep_until": "step.sleep_until timestamp",
         }[self.kind]
+
+
+def milliseconds(value: object, numeric_strings: bool = False) -> float | None:
+    """A literal duration in milliseconds as the engine reads it: a number, a duration string,
+    and (with ``numeric_strings``) a string of digits; None for anything else."""
+    if is_number(value):
+        return float(value)  # type: ignore[arg-type]
+    if isinstance(value, str):
+        parsed = durations.parse(value)
+        if parsed is not None:
+            return parsed.ms
+        if numeric_strings and durations.is_numeric_string(value):
+            return float(value)
+    return None
 
 
 def config_expr(call: StepCall, implicit: bool | None) -> cst.BaseExpression | None:

@@ -7,10 +7,9 @@ from collections.abc import Iterable
 
 import libcst as cst
 
-from .. import durations
 from ..diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
-from ..step_args import config_expr, is_number, literal, resolved
+from ..step_args import config_expr, is_number, literal, milliseconds, resolved
 from ..workflow_code import StepCall
 
 CONFIG_KEYS = ("retries", "timeout", "sensitive")
@@ -117,7 +116,7 @@ class InvalidStepConfig(Rule):
             elif key == "retries":
                 yield from self.check_retries(ctx, value, consts)
             elif key == "timeout":
-                number = _milliseconds(literal(value, consts))
+                number = milliseconds(literal(value, consts), numeric_strings=True)
                 if number is not None and number <= 0:
                     yield ctx.report(value, "a step timeout must be greater than zero")
 
@@ -178,18 +177,6 @@ def _items(expr: cst.BaseExpression, consts) -> tuple[list[tuple[str, cst.BaseEx
     # A key given twice: the last one counts, as in Python.
     last = {key: i for i, (key, _) in enumerate(out)}
     return [item for i, item in enumerate(out) if last[item[0]] == i], complete
-
-
-def _milliseconds(value: object) -> float | None:
-    if is_number(value):
-        return float(value)  # type: ignore[arg-type]
-    if isinstance(value, str):
-        parsed = durations.parse(value)
-        if parsed is not None:
-            return parsed.ms
-        if durations.is_numeric_string(value):
-            return float(value)
-    return None
 
 
 def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from .. import durations
 from ..diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
-from ..step_args import duration_sites, is_number, literal
+from ..step_args import duration_sites, literal, milliseconds
 
 LIMIT_MS = 30 * durations.MINUTE
 
@@ -76,12 +76,7 @@ class LongStepTimeout(Rule):
         for site in duration_sites(ctx.code, ctx.implicit):
             if site.kind != "timeout":
                 continue
-            value = literal(site.expr, site.consts)
-            if isinstance(value, str):
-                parsed = durations.parse(value)
-                ms = parsed.ms if parsed is not None else None
-            else:
-                ms = float(value) if is_number(value) else None
+            ms = milliseconds(literal(site.expr, site.consts))
             if ms is not None and ms > LIMIT_MS:
                 yield ctx.report(site.expr, f"step timeout of {durations.describe_ms(ms)} is over "
                                  "30 minutes", notes=(
