@@ -16,15 +16,15 @@ import libcst as cst
 
 from wfgraph.schema import Graph, Workflow
 
-from . import facts as F
-from .checks.diagnostics import ANALYSIS_ERROR, PARSE_ERROR, UNRESOLVED_BASE, Diagnostic
-from .facts import Fact
-from .functions import has_steps, iter_nodes
-from .module_index import ModuleIndex
-from .parse import parse_module
-from .payload import PayloadReads, Shape
-from .source import SourceFile, Span
-from .walker import Walker
+from .python import facts as F
+from .diagnostics import ANALYSIS_ERROR, PARSE_ERROR, UNRESOLVED_BASE, Diagnostic
+from .python.facts import Fact
+from .python.functions import has_steps, iter_nodes
+from .python.module_index import ModuleIndex
+from .python.parse import parse_module
+from .python.payload import PayloadReads, Shape
+from .python.source import SourceFile, Span
+from .python.walker import Walker
 
 RECURSION_LIMIT = 20_000
 

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from .analysis import FileAnalysis, analyze_source, read_text
-from .checks.diagnostics import ANALYSIS_ERROR, Diagnostic
-from .deep import run_deep
-from .limits import check_size, check_text
+from .diagnostics import ANALYSIS_ERROR, Diagnostic
+from .python.deep import run_deep
+from .python.limits import check_size, check_text
 
 R = TypeVar("R")
 FileItem = tuple[Path, str]  # (path to read, path to show)

@@ -19,10 +19,10 @@ import libcst as cst
 from pydantic import BaseModel
 
 from .analysis import FileAnalysis, WorkflowAnalysis
-from .checks.diagnostics import ANALYSIS_ERROR, Diagnostic
-from . import facts as F
-from .facts import Fact
-from .source import UNKNOWN_SPAN, SourceFile, Span
+from .diagnostics import ANALYSIS_ERROR, Diagnostic
+from .python import facts as F
+from .python.facts import Fact
+from .python.source import UNKNOWN_SPAN, SourceFile, Span
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 from wfgraph.analyzer.analysis import analyze_source  # noqa: E402
-from wfgraph.analyzer.deep import run_deep  # noqa: E402
+from wfgraph.analyzer.python.deep import run_deep  # noqa: E402
 from wfgraph.analyzer.parallel import cpu_count  # noqa: E402
 
 TARGET_A, TARGET_B, TARGET_C = 1.5, 2.0, 200.0
@@ -151,7 +151,7 @@ def bench_b(root: Path, files: int, workflows: int, repeat: int) -> dict[str, fl
     subprocess.run([sys.executable, "-c", "import wfgraph.analyzer.cli, wfgraph.analyzer.commands.graph, "
                     "wfgraph.analyzer.analysis"], check=True)
     t_imports = time.perf_counter() - start
-    from wfgraph.analyzer.files import collect_files
+    from wfgraph.analyzer.project.files import collect_files
 
     t_walk = best(lambda: collect_files([root]), 1)
     return {"parse50": t_parse, "cli": t_cli, "cli_serial": t_serial, "startup": t_start,
@@ -198,7 +198,7 @@ print(peak_bytes())
 PARSE_ONLY = r'''
 import sys
 import libcst
-from wfgraph.analyzer.deep import run_deep
+from wfgraph.analyzer.python.deep import run_deep
 module = run_deep(libcst.parse_module, open(sys.argv[1], encoding="utf-8").read())
 ''' + PEAK + '''
 print(peak_bytes())
@@ -207,7 +207,7 @@ print(peak_bytes())
 TRACEMALLOC = r'''
 import sys, tracemalloc
 from wfgraph.analyzer.analysis import analyze_source
-from wfgraph.analyzer.deep import run_deep
+from wfgraph.analyzer.python.deep import run_deep
 text = open(sys.argv[1], encoding="utf-8").read()
 tracemalloc.start()
 result = run_deep(analyze_source, text, "big.py")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from wfgraph.analyzer.analysis import analyze_file
-from wfgraph.analyzer.deep import run_deep
+from wfgraph.analyzer.python.deep import run_deep
 from wfgraph.schema import Graph
 
 from conftest import FIXTURES, ROOT

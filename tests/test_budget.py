@@ -19,8 +19,8 @@ from wfgraph.analyzer.checks.budget import (
 )
 from wfgraph.analyzer.checks.rule import Shared
 from wfgraph.analyzer.cli import main
-from wfgraph.analyzer.config import Config
-from wfgraph.analyzer.discover import WorkflowBinding, WranglerConfig
+from wfgraph.analyzer.project.config import Config
+from wfgraph.analyzer.project.wrangler import WorkflowBinding, WranglerConfig
 
 import libcst as cst
 

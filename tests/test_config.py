@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from wfgraph.analyzer.config import Config, load_config, plan_limit
-from wfgraph.analyzer.discover import ConfigError
+from wfgraph.analyzer.project.config import Config, load_config, plan_limit
+from wfgraph.analyzer.project.wrangler import ConfigError
 
 
 def pyproject(folder: Path, body: str, header: str = "[tool.wfgraph]\n") -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wfgraph.analyzer.discover import (
+from wfgraph.analyzer.project.wrangler import (
     ConfigError,
     WranglerConfig,
     find_wrangler,

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from wfgraph.analyzer.emit.dot import GraphvizNotFound, render_dot, render_image
-from wfgraph.analyzer.overlay import load_instance
+from wfgraph.analyzer.flow.overlay import load_instance
 
 from diagram_inputs import CASES, DATA, appendix, fixture
 

@@ -1,4 +1,4 @@
-"""analyzer/flow.py: the schema tree → control-flow DiGraph (structures of small cases).
+"""analyzer/flow/build.py: the schema tree → control-flow DiGraph (structures of small cases).
 
 Inputs are Appendix A outputs of reference/graph-semantics.md (tests/data/diagrams/appendix_a.json,
 "DEFAULT" configs expanded, ``type`` added where the API requires it, SEMANTICS §1.3).
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from wfgraph.analyzer.emit.dot import render_dot
 from wfgraph.analyzer.emit.mermaid import render_mermaid
-from wfgraph.analyzer.flow import back_edges, build_flow, forward_graph
+from wfgraph.analyzer.flow.build import back_edges, build_flow, forward_graph
 
 from diagram_inputs import CASES, appendix, workflow
 

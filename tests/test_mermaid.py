@@ -8,7 +8,7 @@ import re
 import pytest
 
 from wfgraph.analyzer.emit.mermaid import MAX_EDGES, MAX_TEXT_SIZE, escape, render_mermaid
-from wfgraph.analyzer.overlay import load_instance
+from wfgraph.analyzer.flow.overlay import load_instance
 from wfgraph.schema import Workflow
 
 from diagram_inputs import CASES, DATA, DEFAULT, appendix, fixture

@@ -1,4 +1,4 @@
-"""analyzer/overlay.py: reading an instance's JSON and matching its steps to graph nodes."""
+"""analyzer/flow/overlay.py: reading an instance's JSON and matching its steps to graph nodes."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from wfgraph.analyzer.flow import iter_step_nodes
-from wfgraph.analyzer.overlay import Overlay, OverlayError, load_instance, parse_instance
+from wfgraph.analyzer.flow.build import iter_step_nodes
+from wfgraph.analyzer.flow.overlay import Overlay, OverlayError, load_instance, parse_instance
 from wfgraph.schema import Workflow
 
 DATA = Path(__file__).parent / "data" / "diagrams"

@@ -1,4 +1,4 @@
-"""Parsing large files in pieces (analyzer/parse.py) gives the same tree text, graphs and
+"""Parsing large files in pieces (analyzer/python/parse.py) gives the same tree text, graphs and
 positions as parsing them whole; anything the pieces cannot reproduce falls back to a whole
 parse."""
 
@@ -9,7 +9,7 @@ import json
 import libcst as cst
 import pytest
 
-from wfgraph.analyzer import parse
+from wfgraph.analyzer.python import parse
 from wfgraph.analyzer.analysis import analyze_source
 
 from conftest import fixture_sources

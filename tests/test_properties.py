@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wfgraph.analyzer.analysis import analyze_source
-from wfgraph.analyzer.checks.diagnostics import Diagnostic
+from wfgraph.analyzer.diagnostics import Diagnostic
 from wfgraph.analyzer.commands.graph import run_graph
-from wfgraph.analyzer.deep import run_deep
+from wfgraph.analyzer.python.deep import run_deep
 from wfgraph.analyzer.emit import json as emit_json
 from wfgraph.analyzer.portable import detach
 from wfgraph.schema import Graph

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from wfgraph.analyzer.checks.diagnostics import Diagnostic
+from wfgraph.analyzer.diagnostics import Diagnostic
 from wfgraph.analyzer.report import FORMATS, ReportContext, RuleInfo, render
 from wfgraph.analyzer.report.github import escape_data, escape_property
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from wfgraph.analyzer.analysis import analyze_file, analyze_source
-from wfgraph.analyzer.checks.diagnostics import Diagnostic
+from wfgraph.analyzer.diagnostics import Diagnostic
 from wfgraph.analyzer.checks.rule import Invalid, Rule, Valid
 from wfgraph.analyzer.checks.rules import RULES
 from wfgraph.analyzer.checks.runner import check_file

@@ -17,7 +17,7 @@ import pytest
 from wfgraph.analyzer import parallel
 from wfgraph.analyzer.analysis import FileAnalysis, analyze_file
 from wfgraph.analyzer.commands.common import analyze_paths, map_paths
-from wfgraph.analyzer.files import collect_files, walk
+from wfgraph.analyzer.project.files import collect_files, walk
 from wfgraph.analyzer.parallel import Progress, job_count, map_files
 from wfgraph.analyzer.portable import DetachedAnalysis, detach
 
@@ -196,7 +196,7 @@ def test_detached_analysis_keeps_graphs_facts_and_positions() -> None:
 
 
 def _graph_nodes(graph):  # type: ignore[no-untyped-def]
-    from wfgraph.analyzer.functions import iter_nodes
+    from wfgraph.analyzer.python.functions import iter_nodes
 
     workflow = graph.workflow
     for fdef in [workflow, *workflow.functions.values()]:

@@ -10,7 +10,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from wfgraph.analyzer.source import SourceFile, Span, _positions_from_provider, node_positions
+from wfgraph.analyzer.python.source import SourceFile, Span, _positions_from_provider, node_positions
 
 from conftest import FIXTURES
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from wfgraph.analyzer.checks.diagnostics import Diagnostic
-from wfgraph.analyzer.suppress import is_suppressed, parse_suppressions
+from wfgraph.analyzer.diagnostics import Diagnostic
+from wfgraph.analyzer.checks.suppress import is_suppressed, parse_suppressions
 
 
 def diag(code: str, line: int, end_line: int | None = None) -> Diagnostic:

@@ -30,15 +30,15 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 import networkx as nx
 
-from ..config import Config, plan_limit
-from ..functions import child_lists, iter_nodes
-from ..literals import is_literal, literal_value
-from ..source import UNKNOWN_SPAN, Span
-from .diagnostics import Diagnostic
+from ..project.config import Config, plan_limit
+from ..python.functions import child_lists, iter_nodes
+from ..python.literals import is_literal, literal_value
+from ..python.source import UNKNOWN_SPAN, Span
+from ..diagnostics import Diagnostic
 
 if TYPE_CHECKING:
     from ..analysis import FileAnalysis, WorkflowAnalysis
-    from ..discover import WranglerConfig
+    from ..project.wrangler import WranglerConfig
     from .workflow_code import WorkflowCode
 
 MAX_NOTES = 20

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from ..literals import dotted_name
-from ..module_index import compound_bodies, suite_statements
+from ..python.literals import dotted_name
+from ..python.module_index import compound_bodies, suite_statements
 
 
 class ImportMap:

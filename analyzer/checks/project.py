@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..discover import WranglerConfig, main_module
-from .diagnostics import Diagnostic
+from ..project.wrangler import WranglerConfig, main_module
+from ..diagnostics import Diagnostic
 
 
 class MissingWorkflowClass:

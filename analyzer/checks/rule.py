@@ -48,14 +48,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import libcst as cst
 
-from .diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity
 from .imports import ImportMap
 from .workflow_code import FileCode, WorkflowCode
 
 if TYPE_CHECKING:
     from ..analysis import FileAnalysis, WorkflowAnalysis
-    from ..config import Config
-    from ..facts import Fact
+    from ..project.config import Config
+    from ..python.facts import Fact
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .. import facts as F
-from ..config import Config
+from ..python import facts as F
+from ..project.config import Config
 from .budget import BudgetResult, Limit, check_budget, limit_for
-from .diagnostics import ANALYSIS_ERROR, Diagnostic
+from ..diagnostics import ANALYSIS_ERROR, Diagnostic
 from .rule import Rule, RuleContext, Shared
 from .rules import RULES
 
 if TYPE_CHECKING:
     from ..analysis import FileAnalysis
-    from ..discover import WranglerConfig
+    from ..project.wrangler import WranglerConfig
 
 
 @dataclass

@@ -11,8 +11,8 @@ from typing import Any
 
 import libcst as cst
 
-from ..literals import _resolve, dict_items, fstring_parts, is_literal, literal_value
-from ..module_index import ScopeConstants
+from ..python.literals import _resolve, dict_items, fstring_parts, is_literal, literal_value
+from ..python.module_index import ScopeConstants
 from . import durations
 from .workflow_code import StepCall, WorkflowCode
 

@@ -22,10 +22,10 @@ from typing import Any
 
 import libcst as cst
 
-from ..cst_walk import iter_children
-from ..functions import iter_nodes
-from ..literals import call_args
-from ..module_index import ScopeConstants, compound_bodies, suite_statements
+from ..python.cst_walk import iter_children
+from ..python.functions import iter_nodes
+from ..python.literals import call_args
+from ..python.module_index import ScopeConstants, compound_bodies, suite_statements
 from .imports import ImportMap
 
 STEP_API = ("do", "sleep", "sleep_until", "wait_for_event")

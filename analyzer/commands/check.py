@@ -26,13 +26,13 @@ from wfgraph import __version__
 
 from ..checks.budget import BudgetResult
 from ..checks.catalog import rule_infos
-from ..checks.diagnostics import ANALYSIS_ERROR, PARSE_ERROR, Diagnostic
+from ..diagnostics import ANALYSIS_ERROR, PARSE_ERROR, Diagnostic
 from ..checks.project import covers_main, missing_workflow_classes
 from ..checks.runner import check_file
-from ..config import Config, load_config
-from ..discover import ConfigError, WranglerConfig, find_wrangler, implicit_dependencies, load_wrangler
+from ..project.config import Config, load_config
+from ..project.wrangler import ConfigError, WranglerConfig, find_wrangler, implicit_dependencies, load_wrangler
 from ..report import ReportContext, render
-from ..suppress import is_suppressed, parse_suppressions
+from ..checks.suppress import is_suppressed, parse_suppressions
 from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, map_paths
 
 if TYPE_CHECKING:

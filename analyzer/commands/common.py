@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from ..analysis import FileAnalysis
-from ..checks.diagnostics import Diagnostic
-from ..discover import ConfigError, find_wrangler, implicit_dependencies, load_wrangler
-from ..facts import ANALYSIS_LIMIT
-from ..files import collect_files
+from ..diagnostics import Diagnostic
+from ..project.wrangler import ConfigError, find_wrangler, implicit_dependencies, load_wrangler
+from ..python.facts import ANALYSIS_LIMIT
+from ..project.files import collect_files
 from ..parallel import Progress, map_files
 from ..portable import detach
 

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 from wfgraph.schema import Workflow
 
 from ..analysis import FileAnalysis
-from ..functions import iter_nodes
+from ..python.functions import iter_nodes
 from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Run, analyze_paths, print_errors,
                      selected_workflows, workflow_key)
 
@@ -27,7 +27,7 @@ def run_diagram(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_ERROR if run.errors else EXIT_FINDINGS
     overlay = None
     if args.instance:
-        from ..overlay import OverlayError, load_instance
+        from ..flow.overlay import OverlayError, load_instance
 
         try:
             overlay = load_instance(args.instance)

@@ -1,6 +1,6 @@
 """Graphviz DOT for workflow diagrams, written as text (no ``dot`` program needed).
 
-The picture is :mod:`wfgraph.analyzer.flow`'s control-flow graph: one cluster per workflow
+The picture is :mod:`wfgraph.analyzer.flow.build`'s control-flow graph: one cluster per workflow
 class; inside it, clusters for loops, parallels, try / except / finally blocks, steps run inside
 a step, and each function body (cluster names start with ``cluster_``, so Graphviz draws them
 as boxes; anchors.md C.8). Shapes tell the node kinds apart: a step is a box, a sleep a rounded
@@ -23,8 +23,8 @@ import networkx as nx
 
 from wfgraph.schema import Workflow
 
-from ..flow import CLUSTER_REGION_KINDS, build_flow, cluster_tree, hidden_nodes, region_kind, short
-from ..overlay import STATUS_LABELS, STATUSES, NodeStatus, Overlay
+from ..flow.build import CLUSTER_REGION_KINDS, build_flow, cluster_tree, hidden_nodes, region_kind, short
+from ..flow.overlay import STATUS_LABELS, STATUSES, NodeStatus, Overlay
 
 __all__ = ["GraphvizNotFound", "STATUS_STYLE", "render_dot", "render_image", "IMAGE_FORMATS"]
 

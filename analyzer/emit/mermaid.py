@@ -23,8 +23,8 @@ import networkx as nx
 
 from wfgraph.schema import Workflow
 
-from ..flow import CLUSTER_REGION_KINDS, build_flow, cluster_tree, hidden_nodes, region_kind, short
-from ..overlay import STATUS_LABELS, STATUSES, NodeStatus, Overlay
+from ..flow.build import CLUSTER_REGION_KINDS, build_flow, cluster_tree, hidden_nodes, region_kind, short
+from ..flow.overlay import STATUS_LABELS, STATUSES, NodeStatus, Overlay
 
 __all__ = ["MAX_EDGES", "MAX_TEXT_SIZE", "MermaidDiagram", "escape", "render_mermaid"]
 

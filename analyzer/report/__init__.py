@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..checks.diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 from .context import ReportContext, RuleInfo
 from .github import format_github
 from .json import format_json

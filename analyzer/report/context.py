@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..checks.diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 
 INFORMATION_URI = "https://github.com/wfgraph/wfgraph"
 

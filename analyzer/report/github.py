@@ -9,7 +9,7 @@ property values. GitHub shows at most 10 annotations of each kind per step and 5
 
 from __future__ import annotations
 
-from ..checks.diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 from .context import ReportContext, ordered
 
 _COMMAND = {"error": "error", "warning": "warning"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from ..checks.diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 from .context import ReportContext, ordered
 
 FIELDS = ("code", "name", "severity", "message", "path", "line", "column", "end_line",

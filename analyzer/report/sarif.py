@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-from ..checks.diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 from .context import INFORMATION_URI, ReportContext, RuleInfo, ordered, sarif_level
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

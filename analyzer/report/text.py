@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 
-from ..checks.diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 from .context import ReportContext, ordered
 
 _RESET = "\x1b[0m"

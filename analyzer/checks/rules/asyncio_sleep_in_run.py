@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..diagnostics import Diagnostic
+from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
 
 SLEEPS = ("asyncio.sleep", "trio.sleep", "anyio.sleep")

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import libcst as cst
 
-from ..diagnostics import Diagnostic
-from ...module_index import suite_statements
+from ...diagnostics import Diagnostic
+from ...python.module_index import suite_statements
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import literal, name_expr
 from ..workflow_code import StepCall

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import libcst as cst
 
-from ..diagnostics import Diagnostic
+from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import config_expr, is_number, literal, milliseconds, resolved
 from ..workflow_code import StepCall

@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from ..diagnostics import Diagnostic
+from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import name_expr, static_text
 from ..workflow_code import STEP_API

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .. import durations
-from ..diagnostics import Diagnostic
+from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import duration_sites, literal, milliseconds
 

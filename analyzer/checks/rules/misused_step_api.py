@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ... import facts as F
-from ..diagnostics import Diagnostic
+from ...python import facts as F
+from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import name_expr
 

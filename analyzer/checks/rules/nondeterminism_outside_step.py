@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..diagnostics import Diagnostic
+from ...diagnostics import Diagnostic
 from ..imports import is_nondeterministic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import name_expr

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 import libcst as cst
 
-from ..diagnostics import Diagnostic
+from ...diagnostics import Diagnostic
 from ..imports import is_nondeterministic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import name_expr

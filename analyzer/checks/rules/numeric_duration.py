@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import libcst as cst
 
 from .. import durations
-from ..diagnostics import Diagnostic
+from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import duration_sites, is_number, literal
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import libcst as cst
 
-from ..diagnostics import Diagnostic
+from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..workflow_code import MUTATING_METHODS, Function, store_root, target_names
 

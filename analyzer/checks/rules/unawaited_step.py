@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import libcst as cst
 
-from ... import facts as F
-from ..diagnostics import Diagnostic
+from ...python import facts as F
+from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..workflow_code import subnodes
 

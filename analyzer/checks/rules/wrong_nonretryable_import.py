@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import libcst as cst
 
-from ..diagnostics import Diagnostic
+from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..imports import iter_imports
 from ..workflow_code import subnodes

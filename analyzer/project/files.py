@@ -20,7 +20,7 @@ from pathlib import Path, PurePath
 
 import pathspec
 
-from .checks.diagnostics import PARSE_ERROR, Diagnostic
+from ..diagnostics import PARSE_ERROR, Diagnostic
 
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", ".tox", ".nox",

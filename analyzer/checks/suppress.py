@@ -13,7 +13,7 @@ import io
 import re
 import tokenize
 
-from .checks.diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 
 SuppressionTable = dict[int, frozenset[str] | None]
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import pathspec
 
-from .discover import ConfigError
+from .wrangler import ConfigError
 
 PLAN_LIMITS = {"paid": 10_000, "free": 1_024}  # SEMANTICS §8.2; paid is configurable up to 25,000
 _CODE = re.compile(r"WF\d{0,3}")

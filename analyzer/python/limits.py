@@ -19,7 +19,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from .checks.diagnostics import ANALYSIS_ERROR, PARSE_ERROR, Diagnostic
+from ..diagnostics import ANALYSIS_ERROR, PARSE_ERROR, Diagnostic
 
 MAX_FILE_SIZE = 2_000_000
 SIZE_ENV = "WFGRAPH_MAX_FILE_SIZE"

@@ -1,0 +1,1 @@
+"""Schema tree → control-flow graph for the renderers (SEMANTICS §9)."""

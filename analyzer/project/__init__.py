@@ -1,0 +1,1 @@
+"""Files, wrangler and pyproject configuration, project roots (SEMANTICS §2.4)."""

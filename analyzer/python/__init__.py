@@ -1,0 +1,1 @@
+"""The Python front end: source → schema nodes and facts (SEMANTICS §2–§7)."""
