@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from wfgraph.analyzer.analysis import analyze_source
+from wfgraph.analyzer.python.trip_count import iterable_length
 from wfgraph.analyzer.checks.budget import (
     BudgetResult,
     Limit,
     check_budget,
-    iterable_length,
     limit_for,
 )
 from wfgraph.analyzer.checks.rule import Shared
