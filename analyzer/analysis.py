@@ -20,10 +20,14 @@ from .python import facts as F
 from .diagnostics import ANALYSIS_ERROR, PARSE_ERROR, UNRESOLVED_BASE, Diagnostic
 from .python.facts import Fact
 from .python.functions import has_steps, iter_nodes
+from .project.imports import find_project
+from .project.sources import DISK, Sources
+from .python.classes import Classes, ClassRef
+from .python.linker import LinkedModule, Linker
 from .python.module_index import ModuleIndex
 from .python.parse import parse_module
 from .python.payload import PayloadReads, Shape
-from .python.source import SourceFile, Span
+from .python.source import UNKNOWN_SPAN, SourceFile, Span
 from .python.walker import Walker
 
 RECURSION_LIMIT = 20_000
@@ -59,17 +63,36 @@ class FileAnalysis:
     """Things worth saying that are not errors (a class that may be a workflow but cannot be
     followed)."""
 
+    linked: list[SourceFile] = field(default_factory=list)
+    """The project's other modules the analysis read (SEMANTICS §2.4): graph nodes and facts may
+    stand in them."""
+
     def span(self, node: Any) -> Span:
         """Where a libcst node or a graph node (through its ``_src``) stands."""
+        return self._where(node)[1]
+
+    def path_of(self, node: Any) -> str:
+        """The file a libcst node or a graph node stands in: this one, or an imported module."""
+        return self._where(node)[0]
+
+    def _where(self, node: Any) -> tuple[str, Span]:
         if self.source is None:
-            return Span(1, 1, 1, 1)
+            return self.path, UNKNOWN_SPAN
         src = getattr(node, "_src", node)
-        return self.source.span(src if isinstance(src, cst.CSTNode) else None)
+        if not isinstance(src, cst.CSTNode):
+            return self.path, UNKNOWN_SPAN
+        span = self.source.span(src)
+        if span == UNKNOWN_SPAN:
+            for other in self.linked:
+                if other.has(src):
+                    return other.path, other.span(src)
+        return self.path, span
 
     def locate(self, node: Any) -> str | None:
         if getattr(node, "_src", None) is None:
             return None
-        return f"{self.path}:{self.span(node).line}"
+        path, span = self._where(node)
+        return f"{path}:{span.line}"
 
     @property
     def graphs(self) -> dict[str, Graph]:
@@ -96,16 +119,21 @@ def analyze_file(path: Path | str, implicit: bool | None = None, display: str | 
     text, error = read_text(path)
     if text is None:
         return FileAnalysis(path=name, source=None, errors=[error] if error else [])
-    return analyze_source(text, name, implicit)
+    return analyze_source(text, name, implicit, real_path=path)
 
 
-def analyze_source(text: str, path: str = "<string>", implicit: bool | None = None) -> FileAnalysis:
+def analyze_source(text: str, path: str = "<string>", implicit: bool | None = None, *,
+                   real_path: Path | None = None, sources: Sources | None = None) -> FileAnalysis:
     """Parse and walk ``text``. ``implicit`` selects the step.do mode (python-sdk §2.0): True
-    (parameters name dependencies), False (legacy ``depends=``), None (accept both)."""
+    (parameters name dependencies), False (legacy ``depends=``), None (accept both).
+
+    With ``real_path`` (where the file is, read through ``sources``: the disk by default), the
+    file is analysed in its project: imports of the project's modules are followed (SEMANTICS
+    §2.4). Without it, the text is analysed alone."""
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, RECURSION_LIMIT))
     try:
-        return _analyze(text, path, implicit)
+        return _analyze(text, path, implicit, real_path, sources)
     except RecursionError:
         return FileAnalysis(path=path, source=None, errors=[_error(
             ANALYSIS_ERROR, path, 1, 1, "nesting is too deep to analyse")])
@@ -113,44 +141,80 @@ def analyze_source(text: str, path: str = "<string>", implicit: bool | None = No
         sys.setrecursionlimit(old_limit)
 
 
-def _analyze(text: str, path: str, implicit: bool | None) -> FileAnalysis:
+def _analyze(text: str, path: str, implicit: bool | None, real_path: Path | None,
+             sources: Sources | None) -> FileAnalysis:
     try:
         module = parse_module(text)
     except cst.ParserSyntaxError as exc:
         return FileAnalysis(path=path, source=None, errors=[syntax_error(text, path, exc)])
     result = FileAnalysis(path=path, source=SourceFile(path, text, module))
-    index = ModuleIndex.build(module)
-    classes = index.workflow_classes()
-    bases = {id(b) for c in classes for b in index.local_bases(c)}
-    for cls in classes:
-        analysis = analyze_class(index, cls, implicit)
-        if analysis.run is None and id(cls) in bases and not analysis.facts:
+    classes = Classes(link(result.source, real_path, sources))  # type: ignore[arg-type]
+    home = classes.linker.home
+    workflows = classes.workflow_classes(home)
+    bases = {id(b.node) for c in workflows for b in classes.bases(c) if isinstance(b, ClassRef)}
+    for cls in workflows:
+        analysis = analyze_class(classes, cls, implicit)
+        if analysis.run is None and id(cls.node) in bases and not analysis.facts:
             continue  # an abstract base of other workflows: not an entrypoint of its own
         result.workflows.append(analysis)
-    for cls, base in index.unresolved_workflow_candidates():
-        span = result.span(cls.name)
+    for cls, base in unresolved_candidates(classes, home):
+        span = result.span(cls.node.name)
         result.notes.append(Diagnostic(
-            *UNRESOLVED_BASE, "info", f"{cls.name.value} has a run(self, event, step) method but "
-            f"derives from {base}, which this module does not define: not analysed (wfgraph reads "
-            "one module at a time)", path, span.line, span.column, span.end_line, span.end_column))
+            *UNRESOLVED_BASE, "info", f"{cls.name} has a run(self, event, step) method but "
+            f"derives from {base}, which is not a class of this project: not analysed", path,
+            span.line, span.column, span.end_line, span.end_column))
+    linker = classes.linker
+    result.linked = [m.source for m in linker.modules.values() if m is not home]
+    for missing in linker.not_followed.values():
+        result.notes.append(Diagnostic(*UNRESOLVED_BASE, "info", f"{missing.path} {missing.reason}: "
+                                       "names it defines are not followed", path, 1, 1, 1, 2))
     return result
 
 
-def analyze_class(index: ModuleIndex, cls: cst.ClassDef, implicit: bool | None) -> WorkflowAnalysis:
-    name = cls.name.value
-    run = index.find_method(cls, "run")
-    walker = Walker(index, cls, implicit)
+def link(source: SourceFile, real_path: Path | None, sources: Sources | None) -> Linker:
+    """The linker of a file in its project (none: the file alone)."""
+    absolute = real_path.resolve() if real_path is not None else None
+    home = LinkedModule(absolute, source.path, source, ModuleIndex.build(source.module))
+    project = find_project(absolute, sources or DISK) if absolute is not None else None
+    linker = Linker(home, project)
+    if absolute is not None:
+        linker.cache.put(absolute, source.text, home)
+    return linker
+
+
+def unresolved_candidates(classes: Classes, module: LinkedModule) -> list[tuple[ClassRef, str]]:
+    """Classes that are not known workflows but look like one (an async ``run`` taking the
+    event and the step) and derive from a base that is not a class of the project."""
+    out = []
+    for node in module.index.classes.values():
+        ref = ClassRef(node, module)
+        if classes.is_workflow(ref):
+            continue
+        run = classes.find_method(ref, "run")
+        if run is None or run.fn.asynchronous is None or len(run.fn.params.params) < 3:
+            continue
+        base = classes.unresolved_bases(ref)
+        if base is not None:
+            out.append((ref, base))
+    return out
+
+
+def analyze_class(classes: Classes, cls: ClassRef, implicit: bool | None) -> WorkflowAnalysis:
+    name = cls.name
+    found = classes.find_method(cls, "run")
+    run = found.fn if found is not None else None
+    walker = Walker(classes, cls, implicit)
     if run is None:
-        legacy = index.find_method(cls, "on_run")
+        legacy = classes.find_method(cls, "on_run")
         if legacy is not None:
-            walker.fact(F.LEGACY_ON_RUN, legacy.name, f"{name} defines on_run, the legacy entry "
+            walker.fact(F.LEGACY_ON_RUN, legacy.fn.name, f"{name} defines on_run, the legacy entry "
                         "point; the runtime calls run(self, event, step)")
-            return WorkflowAnalysis(name, cls, None, None, walker.facts,
+            return WorkflowAnalysis(name, cls.node, None, None, walker.facts,
                                     "defines on_run (the legacy API), not run: not graphed")
-        return WorkflowAnalysis(name, cls, None, None, walker.facts, "has no run method: no graph")
+        return WorkflowAnalysis(name, cls.node, None, None, walker.facts, "has no run method: no graph")
     if run.asynchronous is None:
         walker.fact(F.RUN_NOT_ASYNC, run.name, f"{name}.run is not async: its steps cannot be awaited")
-    nodes = walker.walk_run(run)
+    nodes = walker.walk_run(run, walker.scope_of(found.module))  # type: ignore[union-attr]
     params = [p.name.value for p in run.params.params]
     event_name = params[1] if len(params) > 1 else None
     step_name = params[2] if len(params) > 2 else None
@@ -158,10 +222,10 @@ def analyze_class(index: ModuleIndex, cls: cst.ClassDef, implicit: bool | None) 
     walker.report_leftovers()
     functions = walker.functions.finish(nodes)
     if not has_steps(nodes) and not functions:
-        return finished(WorkflowAnalysis(name, cls, run, None, reason="runs no steps: no graph"), walker)
+        return finished(WorkflowAnalysis(name, cls.node, run, None, reason="runs no steps: no graph"), walker)
     workflow = Workflow(class_name=name, functions=functions, nodes=nodes)
     apply_payloads(walker, run, event_name, workflow)
-    return finished(WorkflowAnalysis(name, cls, run, Graph(workflow=workflow)), walker)
+    return finished(WorkflowAnalysis(name, cls.node, run, Graph(workflow=workflow)), walker)
 
 
 def finished(analysis: WorkflowAnalysis, walker: Walker) -> WorkflowAnalysis:

@@ -119,7 +119,7 @@ def safe_analyze(path: Path, implicit: Any, shown: str) -> FileAnalysis:
         refused = check_text(text, shown)
         if refused is not None:
             return failed(shown, refused)
-        return analyze_source(text, shown, implicit)
+        return analyze_source(text, shown, implicit, real_path=path)
     except RecursionError:
         code, name = ANALYSIS_ERROR
         return failed(shown, Diagnostic(code, name, "error", "nesting is too deep to analyse",

@@ -109,9 +109,10 @@ def find_wrangler(paths: list[Path]) -> Path | None:
     return None
 
 
-def load_wrangler(path: Path) -> WranglerConfig:
-    """Read and check one wrangler file; raises ConfigError with a location when it is unusable."""
-    text = _read_text(path)
+def load_wrangler(path: Path, text: str | None = None) -> WranglerConfig:
+    """Read and check one wrangler file (``text``: its content, when it is not read from disk);
+    raises ConfigError with a location when it is unusable."""
+    text = _read_text(path) if text is None else text
     data = _parse_toml(text, path) if path.suffix == ".toml" else _parse_json5(text, path)
     if not isinstance(data, dict):
         raise ConfigError("the top level must be a table/object", path)

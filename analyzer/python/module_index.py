@@ -8,11 +8,14 @@ index costs little even on large files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import libcst as cst
 
 from .literals import dotted_name, is_literal, literal_value
+
+if TYPE_CHECKING:
+    from .literals import Constants
 
 WORKERS_MODULE = "workers"
 ENTRYPOINT = "WorkflowEntrypoint"
@@ -78,25 +81,35 @@ class ScopeConstants:
     """Names bound exactly once in a scope to a literal (SEMANTICS §3.6), computed on first use."""
 
     body: list[cst.BaseStatement]
-    parent: "ScopeConstants | None" = None
+    parent: "Constants | None" = None
+    imported: "Callable[[str], cst.BaseExpression | None] | None" = None
+    """Resolves a name this scope binds once, by an import, to the constant it names in another
+    module of the project (SEMANTICS §2.4, §3.6)."""
     _bound: dict[str, int] | None = None
     _values: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    _imports: set[str] = field(default_factory=set)
 
     def lookup(self, name: str) -> cst.BaseExpression | None:
         if self._bound is None:
             self._compute()
         assert self._bound is not None
         if name in self._bound:
+            if name in self._imports and self.imported is not None:
+                return self.imported(name)
             return self._values.get(name)
         return self.parent.lookup(name) if self.parent else None
 
     def _compute(self) -> None:
         bound: dict[str, int] = {}
         values: dict[str, cst.BaseExpression] = {}
+        imports: set[str] = set()
 
-        def bind(name: str, value: cst.BaseExpression | None = None) -> None:
+        def bind(name: str, value: Any = None) -> None:
             bound[name] = bound.get(name, 0) + 1
-            if value is not None and bound[name] == 1 and _constant_value(value):
+            imports.discard(name)
+            if bound[name] == 1 and value is IMPORTED:
+                imports.add(name)
+            if value is not None and value is not IMPORTED and bound[name] == 1 and _constant_value(value):
                 values[name] = value
             else:
                 values.pop(name, None)
@@ -104,7 +117,11 @@ class ScopeConstants:
         for stmt in iter_scope_statements(self.body):
             for name, value in _bindings(stmt):
                 bind(name, value)
-        self._bound, self._values = bound, values
+        self._bound, self._values, self._imports = bound, values, imports
+
+
+IMPORTED: Any = object()
+"""What ``_bindings`` gives for a name bound by an import."""
 
 
 def _constant_value(value: cst.BaseExpression) -> bool:
@@ -113,7 +130,7 @@ def _constant_value(value: cst.BaseExpression) -> bool:
     return isinstance(value, cst.Dict) or is_literal(literal_value(value))
 
 
-def _bindings(stmt: cst.BaseStatement) -> Iterator[tuple[str, cst.BaseExpression | None]]:
+def _bindings(stmt: cst.BaseStatement) -> Iterator[tuple[str, Any]]:
     if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
         yield stmt.name.value, None
     elif isinstance(stmt, cst.For):
@@ -133,7 +150,7 @@ def _bindings(stmt: cst.BaseStatement) -> Iterator[tuple[str, cst.BaseExpression
             yield from _small_bindings(small)
 
 
-def _small_bindings(small: cst.BaseSmallStatement) -> Iterator[tuple[str, cst.BaseExpression | None]]:
+def _small_bindings(small: cst.BaseSmallStatement) -> Iterator[tuple[str, Any]]:
     if isinstance(small, cst.Assign):
         single = len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
         for target in small.targets:
@@ -147,7 +164,7 @@ def _small_bindings(small: cst.BaseSmallStatement) -> Iterator[tuple[str, cst.Ba
             yield name, None
     elif isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
         for alias in small.names:
-            yield _alias_name(alias), None
+            yield _alias_name(alias), IMPORTED if isinstance(small, cst.ImportFrom) else None
     elif isinstance(small, (cst.Global, cst.Nonlocal)):
         # The name is bound elsewhere too: never a constant of this scope.
         for item in small.names:
@@ -172,6 +189,13 @@ class ModuleIndex:
     functions: dict[str, cst.FunctionDef] = field(default_factory=dict)
     imports: list[cst.Import | cst.ImportFrom] = field(default_factory=list)
     constants: ScopeConstants | None = None
+    from_imports: dict[str, tuple[int, str | None, str]] = field(default_factory=dict)
+    """``local → (level, module, name)`` for ``from module import name as local`` (SEMANTICS §2.4)."""
+    module_imports: dict[str, str] = field(default_factory=dict)
+    """``local → dotted module`` for ``import a.b`` (binds ``a``) and ``import a.b as local``."""
+    star_imports: list[tuple[int, str | None]] = field(default_factory=list)
+    assigned: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    """Top-level names bound by a plain assignment (``W = make_workflow(...)``)."""
 
     @classmethod
     def build(cls, module: cst.Module) -> "ModuleIndex":
@@ -191,9 +215,35 @@ class ModuleIndex:
                 if isinstance(small, cst.Import):
                     self.imports.append(small)
                     self._add_import(small)
+                    self._bind_import(small)
                 elif isinstance(small, cst.ImportFrom):
                     self.imports.append(small)
                     self._add_import_from(small)
+                    self._bind_import_from(small)
+                elif isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        if isinstance(target.target, cst.Name):
+                            self.assigned[target.target.value] = small.value
+
+    def _bind_import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = dotted_name(alias.name) or ""
+            if alias.asname is not None:
+                self.module_imports[_alias_name(alias)] = name
+            else:
+                head = name.split(".")[0]
+                self.module_imports[head] = head
+
+    def _bind_import_from(self, node: cst.ImportFrom) -> None:
+        level = len(node.relative)
+        source = dotted_name(node.module) if node.module is not None else None
+        if isinstance(node.names, cst.ImportStar):
+            self.star_imports.append((level, source))
+            return
+        for alias in node.names:
+            imported = dotted_name(alias.name)
+            if imported:
+                self.from_imports[_alias_name(alias)] = (level, source, imported)
 
     def _add_import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -228,76 +278,6 @@ class ModuleIndex:
         if isinstance(base, cst.Attribute) and base.attr.value == ENTRYPOINT:
             return dotted_name(base.value) in self.workers_aliases
         return False
-
-    def local_bases(self, cls_node: cst.ClassDef) -> list[cst.ClassDef]:
-        out = []
-        for arg in cls_node.bases:
-            if isinstance(arg.value, cst.Name) and arg.value.value in self.classes:
-                base = self.classes[arg.value.value]
-                if base is not cls_node:
-                    out.append(base)
-        return out
-
-    def mro(self, cls_node: cst.ClassDef) -> list[cst.ClassDef]:
-        """The class and its module-level bases, depth first, each once (cycles terminate)."""
-        seen: list[cst.ClassDef] = []
-
-        def visit(node: cst.ClassDef) -> None:
-            if any(node is s for s in seen):
-                return
-            seen.append(node)
-            for base in self.local_bases(node):
-                visit(base)
-
-        visit(cls_node)
-        return seen
-
-    def is_workflow(self, cls_node: cst.ClassDef) -> bool:
-        return any(
-            self.is_entrypoint_base(arg.value) for c in self.mro(cls_node) for arg in c.bases
-        )
-
-    def workflow_classes(self) -> list[cst.ClassDef]:
-        return [c for c in self.classes.values() if self.is_workflow(c)]
-
-    def unresolved_workflow_candidates(self) -> list[tuple[cst.ClassDef, str]]:
-        """Classes that are not known workflows but look like one (an async ``run`` taking the
-        event and the step) and derive from a base this module does not define."""
-        out = []
-        for cls_node in self.classes.values():
-            if self.is_workflow(cls_node):
-                continue
-            run = self.find_method(cls_node, "run")
-            if run is None or run.asynchronous is None or len(run.params.params) < 3:
-                continue
-            local = {id(c) for c in self.mro(cls_node)}
-            for c in self.mro(cls_node):
-                for arg in c.bases:
-                    name = dotted_name(arg.value)
-                    target = self.classes.get(name or "")
-                    if name and name != "object" and (target is None or id(target) not in local):
-                        out.append((cls_node, name))
-                        break
-                else:
-                    continue
-                break
-        return out
-
-    def find_method(self, cls_node: cst.ClassDef, name: str) -> cst.FunctionDef | None:
-        for c in self.mro(cls_node):
-            for stmt in suite_statements(c.body):
-                if isinstance(stmt, cst.FunctionDef) and stmt.name.value == name:
-                    return stmt
-        return None
-
-    def methods(self, cls_node: cst.ClassDef) -> list[cst.FunctionDef]:
-        """Methods visible on the class (own first, then inherited), one per name."""
-        out: dict[str, cst.FunctionDef] = {}
-        for c in self.mro(cls_node):
-            for stmt in suite_statements(c.body):
-                if isinstance(stmt, cst.FunctionDef):
-                    out.setdefault(stmt.name.value, stmt)
-        return list(out.values())
 
     def asyncio_function(self, func: cst.BaseExpression) -> str | None:
         """``gather`` for ``asyncio.gather`` / an imported ``gather``, else None."""

@@ -82,6 +82,17 @@ class Scope:
     fn: cst.FunctionDef | None = None
     names: dict[str, Value] = field(default_factory=dict)
     self_name: str | None = None
+    linked: Any = None
+    """On a module's scope: the ``LinkedModule`` whose names it holds (SEMANTICS §2.4)."""
+
+    def home(self) -> Any:
+        """The module this scope's code is written in."""
+        scope: Scope | None = self
+        while scope is not None:
+            if scope.linked is not None:
+                return scope.linked
+            scope = scope.parent
+        raise LookupError("a scope outside any module")
 
     def lookup(self, name: str) -> Value:
         scope: Scope | None = self
@@ -99,6 +110,15 @@ class Scope:
         while scope is not None:
             if scope.self_name:
                 return scope.self_name
+            scope = scope.parent
+        return None
+
+    def method_fn(self) -> cst.FunctionDef | None:
+        """The method whose body (or a closure in it) this scope is."""
+        scope: Scope | None = self
+        while scope is not None:
+            if scope.self_name:
+                return scope.fn
             scope = scope.parent
         return None
 

@@ -67,6 +67,14 @@ class SourceFile:
             return UNKNOWN_SPAN
         return Span(rng[0], rng[1] + 1, rng[2], rng[3] + 1)
 
+    def has(self, node: cst.CSTNode) -> bool:
+        """Whether ``node`` belongs to this file's tree."""
+        if self.module is None:
+            return False
+        if self._positions is None:
+            self._positions = node_positions(self.module)
+        return id(node) in self._positions
+
     def line_text(self, line: int) -> str:
         if self._lines is None:
             self._lines = self.text.splitlines()

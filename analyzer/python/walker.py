@@ -21,8 +21,10 @@ from .control_flow import ControlFlowMixin
 from .cst_walk import iter_subexpressions
 from .facts import Fact
 from .functions import FunctionRegistry
-from .literals import source_text
-from .module_index import ModuleIndex, suite_statements
+from .literals import dotted_name, source_text
+from .classes import Classes, ClassRef
+from .linker import LinkedModule, imported_constant
+from .module_index import ModuleIndex, ScopeConstants, suite_statements
 from .scope import EVENT, OTHER, STEP, Deferred, Scope, StepDecl, Task, Value
 from .steps import StepsMixin
 
@@ -33,11 +35,12 @@ levels of graph models (an ``if`` and its branch), and pydantic refuses to seria
 
 
 class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
-    def __init__(self, index: ModuleIndex, cls: cst.ClassDef, implicit: bool | None) -> None:
-        self.index = index
-        self.module = index.module
+    def __init__(self, classes: Classes, cls: ClassRef, implicit: bool | None) -> None:
+        self.classes = classes
+        self.linker = classes.linker
         self.cls = cls
         self.implicit = implicit
+        self.module_scopes: dict[int, Scope] = {}
         self.facts: list[Fact] = []
         self.functions = FunctionRegistry(self)
         self.step_registry: dict[str, StepDecl] = {}
@@ -48,14 +51,34 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
         self.step_depth = 0
         self.depth = 0
         self.body = Body()
-        self.scope: Scope = Scope(parent=None, constants=index.constants)  # type: ignore[arg-type]
-        self.module_scope = self.scope
+        self.module_scope = self.scope_of(cls.module)
+        self.scope: Scope = self.module_scope
+
+    @property
+    def index(self) -> ModuleIndex:
+        """The index of the module whose code is being walked (helpers of other modules too)."""
+        return self.scope.home().index
+
+    @property
+    def module(self) -> cst.Module:
+        return self.scope.home().module
+
+    def scope_of(self, linked: LinkedModule) -> Scope:
+        """A module's scope: its top-level names, with constants imported from the project's
+        other modules followed (SEMANTICS §2.4, §3.6)."""
+        scope = self.module_scopes.get(id(linked))
+        if scope is None:
+            constants = ScopeConstants(list(linked.module.body),
+                                       imported=lambda name: imported_constant(self.linker, linked, name))
+            scope = self.module_scopes[id(linked)] = Scope(parent=None, constants=constants,
+                                                           linked=linked)
+        return scope
 
     # --- entry points ----------------------------------------------------------------------
 
-    def walk_run(self, run: cst.FunctionDef) -> list[Any]:
+    def walk_run(self, run: cst.FunctionDef, module_scope: Scope) -> list[Any]:
         params = _positional_params(run)
-        scope = self.new_scope(run, self.module_scope, method=True)
+        scope = self.new_scope(run, module_scope, method=True)
         if len(params) > 1:
             scope.bind(params[1], EVENT)
         if len(params) > 2:
@@ -63,8 +86,6 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
         return self.walk_function_body(run, scope)
 
     def new_scope(self, fn: cst.FunctionDef, parent: Scope, method: bool = False) -> Scope:
-        from .module_index import ScopeConstants
-
         scope = Scope(
             parent=parent,
             constants=ScopeConstants(suite_statements(fn.body), parent=parent.constants),
@@ -226,12 +247,20 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
             self.index._add_import_from(node)
         if isinstance(node.names, cst.ImportStar):
             return
+        home = self.scope.home()
         for alias in node.names:
             name = alias.asname.name if alias.asname else alias.name
             while isinstance(name, cst.Attribute):
                 name = name.value
-            if isinstance(name, cst.Name):
-                self.scope.bind(name.value, OTHER)
+            if not isinstance(name, cst.Name):
+                continue
+            imported = dotted_name(alias.name) or ""
+            if isinstance(node, cst.ImportFrom):
+                module = dotted_name(node.module) if node.module is not None else None
+                symbol = self.linker.imported(home, len(node.relative), module, imported)
+            else:
+                symbol = self.linker.module_symbol(home, imported if alias.asname else name.value)
+            self.scope.bind(name.value, Value("imported", symbol) if symbol is not None else OTHER)
 
     def bind_target(self, target: cst.BaseExpression, value: Value, stmt: cst.CSTNode) -> None:
         if isinstance(target, cst.Name):
