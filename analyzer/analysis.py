@@ -247,16 +247,21 @@ def finished(analysis: WorkflowAnalysis, walker: Walker) -> WorkflowAnalysis:
 def apply_payloads(walker: Walker, run: cst.FunctionDef, event_name: str | None, workflow: Workflow) -> None:
     """SEMANTICS §7: the event payload read anywhere, and each wait result's payload."""
     event_shape, wait_shapes = Shape(), {}
-    roots: list[tuple[cst.FunctionDef, tuple[str, ...]]] = [(run, (event_name,) if event_name else ())]
-    roots.extend(walker.functions.event_helpers)
+    event: Any = ("event", None)
+    roots: list[tuple[cst.FunctionDef, dict[str, Any]]] = [(run, {event_name: event} if event_name else {})]
+    roots.extend((fn, {n: event for n in names}) for fn, names in walker.functions.event_helpers)
+    roots.extend((fn, {n: ("wait", nodes) for n, nodes in params.items()})
+                 for fn, params in walker.functions.wait_helpers)
     if walker.wait_results:
-        roots.extend((entry.fn, ()) for entry in walker.functions.entries.values())
-    visited: set[tuple[int, tuple[str, ...]]] = set()
-    for fn, names in roots:
-        if (id(fn), names) not in visited:
-            visited.add((id(fn), names))
-            roots_map = {n: ("event", None) for n in names}
-            PayloadReads(roots_map, walker.wait_results, event_shape, wait_shapes).walk(fn.body)
+        roots.extend((entry.fn, {}) for entry in walker.functions.entries.values())
+    visited: set[tuple[Any, ...]] = set()
+    ranks: dict[int, int] = {}
+    for fn, roots_map in roots:
+        key = (id(fn), *((n, id(r[1])) for n, r in sorted(roots_map.items())))
+        if key not in visited:
+            visited.add(key)
+            PayloadReads(roots_map, walker.wait_results, event_shape, wait_shapes,
+                         ranks).walk_function(fn.body)
     if event_shape.fields:
         workflow.payload = event_shape.model()
     nodes = list(iter_nodes(workflow.nodes))

@@ -34,6 +34,8 @@ class Ref:
     span: Span
     name: "Ref | None" = None
     value: str | None = None
+    path: str | None = None
+    """The module it stood in, when not the analysed file (SEMANTICS §2.4)."""
 
 
 @dataclass
@@ -49,14 +51,26 @@ class DetachedAnalysis(FileAnalysis):
         src = getattr(node, "_src", node)
         if isinstance(src, Span):
             return src
-        if isinstance(src, Ref):
+        if isinstance(src, (Ref, Located)):
             return src.span
         return UNKNOWN_SPAN
+
+    def path_of(self, node: Any) -> str:
+        src = getattr(node, "_src", node)
+        return (src.path if isinstance(src, (Ref, Located)) else None) or self.path
 
     def locate(self, node: Any) -> str | None:
         if getattr(node, "_src", None) is None:
             return None
-        return f"{self.path}:{self.span(node).line}"
+        return f"{self.path_of(node)}:{self.span(node).line}"
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a graph node's source stood in another module of the project."""
+
+    path: str
+    span: Span
 
 
 def detach(result: FileAnalysis, positions: bool = True) -> DetachedAnalysis:
@@ -86,7 +100,7 @@ def detach(result: FileAnalysis, positions: bool = True) -> DetachedAnalysis:
             for model in _models(graph):
                 src = getattr(model, "_src", None)
                 if src is not None:
-                    model._src = spans.span(src) if positions else None
+                    model._src = spans.located(src) if positions else None
         workflows.append(WorkflowAnalysis(
             class_name=wf.class_name,
             cls=spans.ref(wf.cls),  # type: ignore[arg-type]
@@ -108,7 +122,7 @@ def detach(result: FileAnalysis, positions: bool = True) -> DetachedAnalysis:
     )
 
 
-ALWAYS_LOCATED = frozenset({F.ANALYSIS_LIMIT})
+ALWAYS_LOCATED = frozenset({F.ANALYSIS_LIMIT, F.UNRESOLVED_CALLEE})
 """Facts every command reports (the graph is incomplete), so located even with positions=False."""
 
 SERIALISE_DEPTH = 128
@@ -161,6 +175,17 @@ class _Spans:
             return UNKNOWN_SPAN
         return self.result.span(node)
 
+    def elsewhere(self, node: Any) -> str | None:
+        """The module ``node`` stands in when it is not the analysed file."""
+        if not self.resolve or not isinstance(node, cst.CSTNode) or not self.result.linked:
+            return None
+        path = self.result.path_of(node)
+        return path if path != self.result.path else None
+
+    def located(self, node: Any) -> Span | Located:
+        other = self.elsewhere(node)
+        return Located(other, self.span(node)) if other is not None else self.span(node)
+
     def ref(self, node: Any) -> Any:
         if node is None or not isinstance(node, cst.CSTNode):
             return node
@@ -170,12 +195,13 @@ class _Spans:
             name_ref = Ref("Name", self.span(name), value=name.value)
         value = getattr(node, "value", None)
         return Ref(type(node).__name__, self.span(node), name_ref,
-                   value if isinstance(value, str) else None)
+                   value if isinstance(value, str) else None, self.elsewhere(node))
 
 
 def _detach_fact(fact: Fact, spans: _Spans, positions: bool) -> Fact:
     located = positions or fact.kind in ALWAYS_LOCATED
-    node = Ref(type(fact.node).__name__, spans.span(fact.node) if located else UNKNOWN_SPAN)
+    node = Ref(type(fact.node).__name__, spans.span(fact.node) if located else UNKNOWN_SPAN,
+               path=spans.elsewhere(fact.node) if located else None)
     data = {k: _detach_value(v, spans, positions) for k, v in fact.data.items()}
     return Fact(fact.kind, node, fact.message, data)  # type: ignore[arg-type]
 

@@ -24,5 +24,16 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+PROJECTS = FIXTURES / "projects"
+"""Multi-module projects (SEMANTICS §2.4), each tested as a whole by test_projects.py."""
+
+
 def fixture_sources() -> list[Path]:
-    return sorted(p for p in FIXTURES.rglob("*.py") if not p.name.startswith("_"))
+    """Single-file fixtures: every module outside ``fixtures/projects``."""
+    return sorted(p for p in FIXTURES.rglob("*.py")
+                  if not p.name.startswith("_") and PROJECTS not in p.parents)
+
+
+def project_dirs() -> list[Path]:
+    """The fixture projects: each folder of ``fixtures/projects`` with golden outputs."""
+    return sorted(d for d in PROJECTS.iterdir() if (d / "graph.json").exists() or d.name == "_new")

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from typing import Any
+
 import pytest
 
 from wfgraph.analyzer import parallel
@@ -237,10 +239,10 @@ def test_an_exception_in_the_analysis_is_a_finding_not_a_traceback(
     tree(tmp_path, {f"w{i:02d}.py": WORKFLOW.format(name=f"W{i}") for i in range(9)})
     real = parallel.analyze_source
 
-    def flaky(text: str, path: str, implicit: bool | None = None) -> FileAnalysis:
+    def flaky(text: str, path: str, implicit: bool | None = None, **kwargs: Any) -> FileAnalysis:
         if path.endswith("w04.py"):
             raise KeyError("boom")
-        return real(text, path, implicit)
+        return real(text, path, implicit, **kwargs)
 
     monkeypatch.setattr(parallel, "analyze_source", flaky)  # workers are forked: they see it
     items = [(p, str(p)) for p in sorted(tmp_path.glob("*.py"))]

@@ -31,6 +31,8 @@ import libcst as cst
 import networkx as nx
 
 from ..project.config import Config, plan_limit
+from ..python import facts as F
+from ..python.calls import RUNS_STEPS
 from ..python.functions import child_lists, iter_nodes
 from ..python.source import UNKNOWN_SPAN, Span
 from ..python.trip_count import static_trip_count
@@ -171,15 +173,23 @@ class BudgetResult:
     limit: Limit
     path: tuple[str, ...]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    unknown: tuple[str, ...] = ()
+    """Why the count is only a lower bound (SEMANTICS §8.3): the calls steps reach that cannot
+    be followed, as ``path:line: what``."""
 
     @property
     def exceeded(self) -> bool:
         return self.count > self.limit.value
 
     def summary(self) -> str:
-        bound = f"at least {self.count:,}" if self.unbounded else f"at most {self.count:,}"
-        extra = ", unbounded (see WF002)" if self.unbounded else ""
+        lower = self.unbounded or bool(self.unknown)
+        bound = f"at least {self.count:,}" if lower else f"at most {self.count:,}"
         steps = "step" if self.count == 1 else "steps"
+        if self.unknown:
+            more = f" and {len(self.unknown) - 1} more" if len(self.unknown) > 1 else ""
+            extra = f", unknown past {self.unknown[0]}{more} (see WF002)"
+        else:
+            extra = ", unbounded (see WF002)" if self.unbounded else ""
         return (f"{self.class_name}: {bound} counted {steps} per instance{extra}; limit "
                 f"{self.limit.value:,} ({self.limit.source})")
 
@@ -195,7 +205,6 @@ class Budget:
         self.config = config
         self.code = code
         self.graph = workflow.graph.workflow
-        self.rel = config.relative(Path(file.path))
         self.costs: dict[int, Cost] = {}
         self.functions: dict[str, Cost] = {}
         self.unbounded_loops: dict[int, tuple[Any, int]] = {}
@@ -208,11 +217,38 @@ class Budget:
 
     def check(self, limit: Limit) -> BudgetResult:
         total = self.nodes(self.graph.nodes)
-        result = BudgetResult(self.workflow.class_name, total.count, total.unbounded, limit, total.path)
+        unknown = self.unknown_calls()
+        total = Cost(total.count, total.unbounded or bool(unknown), total.path)
+        result = BudgetResult(self.workflow.class_name, total.count, total.unbounded, limit,
+                              total.path, unknown=tuple(self.where(f.node) + ": " + f.data["callee"]
+                                                        for f in unknown))
         if result.exceeded:
             result.diagnostics.append(self.exceeded(total, limit))
         result.diagnostics.extend(self.unbounded_diagnostics())
+        result.diagnostics.extend(self.unknown_diagnostics(unknown, total.count))
+        if not result.unknown and total.count == 0 and self.graph.functions:
+            result.unknown = (f"run, which reaches none of {', '.join(self.graph.functions)}",)
         return result
+
+    def unknown_calls(self) -> list[Any]:
+        """SEMANTICS §8.3: where the step object, a wrapper or a step's coroutine reaches a
+        callable that cannot be followed (facts of §6.4), each call once."""
+        seen: set[int] = set()
+        out = []
+        for fact in self.workflow.facts:
+            if fact.kind == F.UNRESOLVED_CALLEE and RUNS_STEPS & set(fact.data.get("passed", ())) \
+                    and id(fact.node) not in seen:
+                seen.add(id(fact.node))
+                out.append(fact)
+        return out
+
+    def unknown_diagnostics(self, facts: list[Any], count: int) -> Iterator[Diagnostic]:
+        for fact in facts:
+            yield self.diagnostic(
+                StepBudgetUnbounded, fact.node,
+                f"the step budget is unknown: {fact.message}; steps it runs are not counted",
+                (f"{self.workflow.class_name} runs at least {count:,} counted step"
+                 f"{'s' if count != 1 else ''} per instance besides",))
 
     # --- counting -------------------------------------------------------------------------
 
@@ -336,10 +372,10 @@ class Budget:
 
     def trips(self, node: Any) -> tuple[int | None, str]:
         src = node._src
-        line = self.span(node).line
-        configured = self.config.loop_trip_counts.get(f"{self.rel}:{line}")
+        key = self.where(node)
+        configured = self.config.loop_trip_counts.get(key)
         if configured is not None:
-            return configured, f"loop-trip-counts \"{self.rel}:{line}\""
+            return configured, f"loop-trip-counts \"{key}\""
         static = static_trip_count(src, self.constants(src)) if src is not None else None
         if static is not None:
             return static, "static"
@@ -388,7 +424,7 @@ class Budget:
         return self.file.span(node)
 
     def where(self, node: Any) -> str:
-        return f"{self.rel}:{self.span(node).line}"
+        return f"{self.config.relative(Path(self.file.path_of(node)))}:{self.span(node).line}"
 
     def exceeded(self, total: Cost, limit: Limit) -> Diagnostic:
         culprit = self.culprit(self.graph.nodes, limit.value) or self.workflow.cls.name
@@ -443,8 +479,7 @@ class Budget:
 
     def unbounded_diagnostics(self) -> Iterator[Diagnostic]:
         for node, per_iteration in self.unbounded_loops.values():
-            line = self.span(node).line
-            key = f"{self.rel}:{line}"
+            key = self.where(node)
             yield self.diagnostic(
                 StepBudgetUnbounded, node,
                 f"loop around {per_iteration:,} counted step{'s' if per_iteration != 1 else ''} "
@@ -460,7 +495,7 @@ class Budget:
 
     def diagnostic(self, rule: type, node: Any, message: str, notes: Iterable[str]) -> Diagnostic:
         span = header_span(self.file, node)
-        return Diagnostic(rule.code, rule.name, rule.severity, message, self.file.path,  # type: ignore[attr-defined]
+        return Diagnostic(rule.code, rule.name, rule.severity, message, self.file.path_of(node),  # type: ignore[attr-defined]
                           span.line, span.column, span.end_line, span.end_column, tuple(notes))
 
 

@@ -195,7 +195,7 @@ class RuleContext:
             name=self.rule.name,
             severity=severity or self.rule.severity,
             message=message,
-            path=self.path,
+            path=self.file.path_of(node),
             line=span.line,
             column=span.column,
             end_line=span.end_line,

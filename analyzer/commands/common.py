@@ -12,7 +12,8 @@ from typing import Any, TextIO, TypeVar
 from ..analysis import FileAnalysis
 from ..diagnostics import Diagnostic
 from ..project.wrangler import ConfigError, find_wrangler, implicit_dependencies, load_wrangler
-from ..python.facts import ANALYSIS_LIMIT
+from ..python.calls import RUNS_STEPS
+from ..python.facts import ANALYSIS_LIMIT, UNRESOLVED_CALLEE
 from ..project.files import collect_files
 from ..parallel import Progress, map_files
 from ..portable import detach
@@ -126,8 +127,12 @@ def selected_workflows(run: Run, class_name: str | None,
             matched = True
             for fact in wf.facts:
                 if fact.kind == ANALYSIS_LIMIT:  # the graph is incomplete: always say so
-                    print(f"{result.path}:{result.span(fact.node)}: warning: {wf.class_name}: "
-                          f"{fact.message}", file=err)
+                    print(f"{result.path_of(fact.node)}:{result.span(fact.node)}: warning: "
+                          f"{wf.class_name}: {fact.message}", file=err)
+                elif fact.kind == UNRESOLVED_CALLEE and RUNS_STEPS & set(fact.data["passed"]):
+                    print(f"{result.path_of(fact.node)}:{result.span(fact.node)}: note: "
+                          f"{wf.class_name}: {fact.message}; steps it runs are not in the graph",
+                          file=err)
             if wf.graph is None:
                 if wf.class_name in getattr(result, "reported", ()):
                     continue  # already among the run's errors

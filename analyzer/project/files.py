@@ -15,6 +15,7 @@ and no output depends on the order the file system lists a directory in.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -40,13 +41,39 @@ class Collected:
     """Python files looked at in directories, before the text test."""
 
 
-def may_contain_workflow(path: Path) -> bool:
-    """The cheap text test: no mention of WorkflowEntrypoint, no workflow."""
-    try:
-        with path.open("rb") as handle:
-            return MARKER in handle.read()
-    except OSError:
-        return True  # let the analysis report why it cannot be read
+_CLASS = re.compile(rb"^[ \t]*class[ \t]+(\w+)[ \t]*(?:\(([^)]*)\))?", re.MULTILINE)
+
+
+def workflow_candidates(files: list[Path]) -> list[Path]:
+    """The files worth parsing: those that mention WorkflowEntrypoint, and those whose classes
+    derive (by name, through any number of modules) from a class of such a file, since a
+    workflow may take its base from another module of the project (SEMANTICS §2.4). Each file is
+    read once; nothing is parsed."""
+    chosen: set[Path] = set()
+    known: set[bytes] = set()
+    others: list[tuple[Path, set[bytes], set[bytes]]] = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            chosen.add(path)  # let the analysis report why it cannot be read
+            continue
+        classes = _CLASS.findall(data)
+        if MARKER in data:
+            chosen.add(path)
+            known.update(name for name, _ in classes)
+        elif any(bases for _, bases in classes):
+            bases = {b.strip().rsplit(b".", 1)[-1] for _, text in classes for b in text.split(b",")}
+            others.append((path, {name for name, _ in classes}, bases))
+    grew = True
+    while grew:
+        grew = False
+        for path, names, bases in others:
+            if path not in chosen and bases & known:
+                chosen.add(path)
+                known |= names
+                grew = True
+    return [p for p in files if p in chosen]
 
 
 def sort_key(shown: str) -> tuple[str, ...]:
@@ -70,10 +97,12 @@ def collect_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Collected
     named = {_identity(p) for p in paths if not p.is_dir() and p.exists()}
     for path in paths:
         if path.is_dir():
-            for found in walk(path, exclude):
-                out.scanned += 1
-                if _identity(found) in named or may_contain_workflow(found):
-                    add(found)
+            found = walk(path, exclude)
+            out.scanned += len(found)
+            candidates = set(workflow_candidates(found))
+            for file in found:
+                if file in candidates or _identity(file) in named:
+                    add(file)
         elif path.exists():
             add(path)
         else:

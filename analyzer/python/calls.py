@@ -14,8 +14,8 @@ from wfgraph.schema import Loop, Parallel
 
 from . import facts as F
 from .concurrency import Seq
-from .literals import call_args, dotted_name
-from .scope import OTHER, Deferred, Task, Value
+from .literals import call_args, dotted_name, source_text
+from .scope import OTHER, Deferred, Task, Value, tasks_of
 
 if TYPE_CHECKING:
     from .walker import Walker
@@ -34,10 +34,20 @@ class CallsMixin:
         asyncio_fn = self.index.asyncio_function(call.func) or _task_method(call.func)
         if asyncio_fn in HANDLED:
             return self.walk_asyncio(asyncio_fn, call, seq, awaited)
+        dispatch = self.dispatch_of(call.func)
+        if dispatch is not None:  # SEMANTICS §6.3
+            return self.walk_dispatch_call(dispatch, call, seq, awaited)
+        if self.collect_task(call, seq):
+            return OTHER
+        chosen = self.dispatch_of(call)
+        if chosen is not None:  # `table.get(key)`: a helper chosen, not yet called
+            for arg in call.args:
+                self.walk_expr(arg.value, seq)
+            return Value("dispatch", chosen)
         value = self.lazy_call(call, seq)
         if value is None:
-            for child in (call.func, *[a.value for a in call.args]):
-                self.walk_expr(child, seq)
+            self.walk_expr(call.func, seq)
+            self.unresolved(call, [self.walk_expr(a.value, seq) for a in call.args])
             return OTHER
         if awaited:
             return self.await_value(value, seq, call)
@@ -98,6 +108,34 @@ class CallsMixin:
                 self.body.awaited(seq, node)
             return OTHER
         return self.defer("call", call, target=target)
+
+    def collect_task(self: "Walker", call: cst.Call, seq: Seq) -> bool:
+        """``tasks.append(t)`` / ``tasks.extend(ts)`` on a list of started tasks (§4.7)."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in ("append", "extend")
+                and isinstance(func.value, cst.Name) and len(call.args) == 1):
+            return False
+        target = self.scope.lookup(func.value.value)
+        if target.kind != "tasks":
+            return False
+        value = self.walk_expr(call.args[0].value, seq)
+        target.data.extend(t for t in tasks_of(value) if all(t is not u for u in target.data))
+        return True
+
+    def unresolved(self: "Walker", call: cst.Call, values: list[Value]) -> None:
+        """SEMANTICS §6.4: what reaches a callable that cannot be followed is said, not guessed.
+        A coroutine handed over may be awaited there: it is not reported as never awaited."""
+        passed = [PASSED[v.kind] for v in values if v.kind in PASSED]
+        if not passed or never_calls_back(self, call.func):
+            return
+        for value in values:
+            if value.kind == "lazy":
+                value.data.consumed = True
+        reason = self.functions.callee(call.func)
+        callee = source_text(self.module, call.func)
+        self.fact(F.UNRESOLVED_CALLEE, call, f"{' and '.join(dict.fromkeys(passed))} passed to "
+                  f"{callee}, which cannot be followed: {reason}", callee=callee,
+                  passed=sorted(set(passed)), reason=reason)
 
     def call_helper(self: "Walker", target: Any, seq: Seq, call: cst.Call) -> Any:
         """Run a helper: expanded inline when it awaits a wrapper it was given (§4.5), else a
@@ -214,7 +252,7 @@ class CallsMixin:
                      awaited: bool) -> Value:
         """A gather: pending tasks named in it resolve together; the rest run as an inline
         ``parallel`` numbered like ``Promise.all`` members (§4.3, §4.6 mixed row)."""
-        tasks = [m.data for m in members if isinstance(m, Value) and m.kind == "task"]
+        tasks = [t for m in members if isinstance(m, Value) for t in tasks_of(m)]
         inline = self.inline_members(members)
         if awaited:
             resolved = bool(tasks) and self.body.resolve(tasks)
@@ -258,6 +296,25 @@ class CallsMixin:
             self.body.place_concurrent(seq, parallel)
         else:
             self.body.place_plain(seq, parallel)
+
+
+PASSED = {"step": "step", "wrapper": "a step wrapper", "event": "event", "lazy": "a coroutine"}
+"""What an unresolved call may receive that matters (SEMANTICS §6.4), as a fact names it."""
+RUNS_STEPS = frozenset({"step", "a step wrapper", "a coroutine"})
+"""Passed to an unresolved callee, these make the step budget unknown (SEMANTICS §8.3)."""
+_NO_CALLBACK_BUILTINS = frozenset({
+    "print", "len", "isinstance", "issubclass", "type", "id", "repr", "str", "hash", "callable",
+    "hasattr", "vars", "dir", "bool", "format",
+})
+_LOGGING = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+
+
+def never_calls_back(walker: "Walker", func: cst.BaseExpression) -> bool:
+    """Builtins that only look at their arguments, and logging calls."""
+    if isinstance(func, cst.Name):
+        return func.value in _NO_CALLBACK_BUILTINS and walker.scope.lookup(func.value).kind == "other" \
+            and walker.linker.lookup(walker.scope.home(), func.value) is None
+    return isinstance(func, cst.Attribute) and func.attr.value in _LOGGING
 
 
 def _task_method(func: cst.BaseExpression) -> str | None:

@@ -15,7 +15,7 @@ from wfgraph.schema import Block, Branch, Break, If, Loop, Parallel, Switch, Try
 from .concurrency import Seq
 from .literals import source_text, string_value
 from .module_index import suite_statements
-from .scope import OTHER, Value
+from .scope import OTHER, Value, join_names
 
 if TYPE_CHECKING:
     from .walker import Walker
@@ -58,6 +58,35 @@ def _has_else(stmt: cst.If) -> bool:
     return _if_chain(stmt)[-1][0] is None
 
 
+class Paths:
+    """Paths through a branching statement, each from the same state: afterwards, the steps
+    that ran on every path (SEMANTICS §4.4) and what names may hold (§4.7, §7.2)."""
+
+    def __init__(self, walker: "Walker") -> None:
+        self.w = walker
+        self.ran_before = walker.body.ran
+        self.names_before = dict(walker.scope.names)
+        self.ran: list[frozenset[Any]] = []
+        self.names: list[dict[str, Value]] = []
+
+    def start(self) -> None:
+        self.w.body.ran = self.ran_before
+        self.w.scope.names = dict(self.names_before)
+
+    def end(self) -> None:
+        self.ran.append(self.w.body.ran)
+        self.names.append(self.w.scope.names)
+
+    def skip(self) -> None:
+        """The path that goes past the statement without entering it."""
+        self.ran.append(self.ran_before)
+        self.names.append(self.names_before)
+
+    def join(self) -> None:
+        self.w.body.ran = frozenset.intersection(*self.ran) if self.ran else self.ran_before
+        self.w.scope.names = join_names(self.names_before, self.names)
+
+
 class ControlFlowMixin:
     # --- if ----------------------------------------------------------------------------------
 
@@ -72,24 +101,24 @@ class ControlFlowMixin:
         for test, _ in chain:
             if test is not None:
                 self.walk_expr(test, seq)
-        before = self.body.ran
-        branches, ran = [], []
+        paths = Paths(self)
+        branches = []
         for test, suite in chain:
-            self.body.ran = before
+            paths.start()
             branch = Seq([])
             self.walk_block(suite_statements(suite), branch)
             cond = source_text(self.module, test) if test is not None else None
             branches.append(Branch(condition=cond, nodes=branch.nodes))
-            ran.append(self.body.ran)
+            paths.end()
         if rest is not None:
-            self.body.ran = before
+            paths.start()
             branch = Seq([])
             self.walk_block(rest, branch)
             branches.append(Branch(condition=None, nodes=branch.nodes))
-            ran.append(self.body.ran)
+            paths.end()
         if not _has_else(stmt) and rest is None:
-            ran.append(before)
-        self.body.ran = frozenset.intersection(*ran) if ran else before
+            paths.skip()
+        paths.join()
         if any(b.nodes for b in branches):
             node = If(branches=branches)
             node._src = stmt
@@ -104,25 +133,34 @@ class ControlFlowMixin:
 
     def walk_loop(self: "Walker", stmt: cst.For | cst.While, seq: Seq) -> None:
         pending_before = self.body.has_pending()
-        before = self.body.ran
-        body = Seq([])
+        counter_before = self.body.counter
         if isinstance(stmt, cst.For):
             self.walk_expr(stmt.iter, seq)
+        paths = Paths(self)
+        paths.start()
+        body = Seq([])
+        if isinstance(stmt, cst.For):
             self.bind_target(stmt.target, OTHER, stmt)
         else:
             self.walk_expr(stmt.test, body)  # a step in the test runs first in each turn
         self.walk_block(suite_statements(stmt.body), body)
-        self.body.ran = before  # the body may not run at all
+        paths.end()
+        paths.skip()  # the body may not run at all
+        paths.join()
         if body.nodes:
             node = Loop(nodes=body.nodes)
             node._src = stmt
-            self.body.place(seq, [node], pending_before or self.body.has_pending())
+            # Work numbered inside the body puts the loop in the implicit group (SEMANTICS §4.7).
+            numbered = self.body.counter != counter_before
+            self.body.place(seq, [node], pending_before or numbered or self.body.has_pending())
         if stmt.orelse is not None:
             self.walk_block(suite_statements(stmt.orelse.body), seq)
 
     def walk_comprehension(self: "Walker", expr: Any, seq: Seq) -> Value:
-        """A comprehension with awaited steps is a loop (SEMANTICS §5)."""
+        """A comprehension with awaited steps is a loop (SEMANTICS §5); one that starts tasks
+        is a list of them (§4.7)."""
         pending_before = self.body.has_pending()
+        started = set(map(id, self.body.pending))
         self.walk_expr(expr.for_in.iter, seq)
         body = Seq([])
         self.walk_comprehension_elements(expr, body, member=False)
@@ -130,7 +168,8 @@ class ControlFlowMixin:
             node = Loop(nodes=body.nodes)
             node._src = expr
             self.body.place(seq, [node], pending_before or self.body.has_pending())
-        return OTHER
+        tasks = [t for t in self.body.pending if id(t) not in started]
+        return Value("tasks", tasks) if tasks else OTHER
 
     def walk_comprehension_elements(self: "Walker", expr: Any, body: Seq, member: bool) -> None:
         before = self.body.ran
@@ -155,21 +194,22 @@ class ControlFlowMixin:
     # --- try ---------------------------------------------------------------------------------
 
     def walk_try(self: "Walker", stmt: cst.Try | cst.TryStar, seq: Seq) -> None:
-        before = self.body.ran
+        paths = Paths(self)
+        paths.start()
         body = Seq([])
         self.walk_block(suite_statements(stmt.body), body)
         if stmt.orelse is not None:
             self.walk_block(suite_statements(stmt.orelse.body), body)
-        after_try = self.body.ran
-        handlers, handled = [], []
+        paths.end()
+        handlers = []
         for handler in stmt.handlers:
-            self.body.ran = before
+            paths.start()
             branch = Seq([])
             self.walk_block(suite_statements(handler.body), branch)
             cond = source_text(self.module, handler.type) if handler.type is not None else None
             handlers.append(Branch(condition=cond, nodes=branch.nodes))
-            handled.append(self.body.ran)
-        self.body.ran = frozenset.intersection(after_try, *handled) if handled else before
+            paths.end()
+        paths.join()
         final = Seq([])
         if stmt.finalbody is not None:
             self.walk_block(suite_statements(stmt.finalbody.body), final)
@@ -229,19 +269,19 @@ class ControlFlowMixin:
 
     def walk_match(self: "Walker", stmt: cst.Match, seq: Seq) -> None:
         self.walk_expr(stmt.subject, seq)
-        before = self.body.ran
-        branches, ran, wildcard = [], [], False
+        paths = Paths(self)
+        branches, wildcard = [], False
         for case in stmt.cases:
-            self.body.ran = before
+            paths.start()
             branch = Seq([])
             self.walk_case_body(suite_statements(case.body), branch)
             cond = self.case_condition(case)
             wildcard = wildcard or cond is None
             branches.append(Branch(condition=cond, nodes=branch.nodes))
-            ran.append(self.body.ran)
+            paths.end()
         if not wildcard:
-            ran.append(before)
-        self.body.ran = frozenset.intersection(*ran) if ran else before
+            paths.skip()
+        paths.join()
         if any(_has_content(b.nodes) for b in branches):
             node = Switch(discriminant=source_text(self.module, stmt.subject), branches=branches)
             node._src = stmt

@@ -34,3 +34,6 @@ RUN_NOT_ASYNC = "run-not-async"
 DEPENDS_IN_IMPLICIT_MODE = "depends-in-implicit-mode"
 RACE_OVER_STEPS = "race-over-steps"
 ANALYSIS_LIMIT = "analysis-limit"
+UNRESOLVED_CALLEE = "unresolved-callee"
+"""SEMANTICS §6.4: ``step``, ``event``, a step wrapper or a step's coroutine passed to a callable
+that cannot be followed; ``data["passed"]`` says which, ``data["reason"]`` why."""

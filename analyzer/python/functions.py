@@ -73,20 +73,30 @@ class FunctionRegistry:
         self.provisional: dict[int, Entry] = {}
         self.expanding: list[cst.FunctionDef] = []
         self.event_helpers: list[tuple[cst.FunctionDef, tuple[str, ...]]] = []
+        self.wait_helpers: list[tuple[cst.FunctionDef, dict[str, list[Any]]]] = []
+        """Helpers given a wait_for_event result, by parameter (SEMANTICS §7.2)."""
         self.bindings: list[tuple[cst.FunctionDef, dict[str, Value]]] = []
         self._def_order: dict[int, int] | None = None
 
     # --- resolving a call ------------------------------------------------------------------
 
-    def target(self, call: cst.Call, seq: Seq) -> Target | None:
-        found = self.lookup(call.func)
+    def target(self, call: cst.Call, seq: Seq, func: cst.BaseExpression | None = None,
+               values: list[Value] | None = None) -> Target | None:
+        """The helper ``call`` runs (``func`` instead of the call's own, as a dispatch table's
+        entry; ``values``: its arguments, already evaluated), with its parameters bound."""
+        found = self.lookup(call.func if func is None else func)
         if found is None:
             return None
         fn, parent, is_method = found
-        binding = self.bind(fn, is_method, call, seq)
+        if values is None:
+            values = [self.w.walk_expr(arg.value, seq) for arg in call.args]
+        binding = self.bind(fn, is_method, call, values)
         events = tuple(k for k, v in binding.items() if v.kind == "event")
         if events:
             self.event_helpers.append((fn, events))
+        waits = {k: v.data for k, v in binding.items() if v.kind == "wait_result"}
+        if waits:
+            self.wait_helpers.append((fn, waits))
         return Target(fn, parent, is_method, binding)
 
     def lookup(self, func: cst.BaseExpression) -> tuple[cst.FunctionDef, Scope, bool] | None:
@@ -149,7 +159,8 @@ class FunctionRegistry:
         if symbol.kind == "function":
             return symbol.node, self.w.scope_of(symbol.module), False
         if symbol.kind == "external":
-            return f"{text} comes from outside the project ({symbol.detail})"
+            where = f" ({symbol.detail})" if symbol.detail != text else ""
+            return f"it is defined outside the project{where}"
         if symbol.kind == "bound":
             return f"{text} is bound to a value computed at run time"
         return f"{text} is a {symbol.kind}, not a function"
@@ -163,7 +174,8 @@ class FunctionRegistry:
         bound = method.kind == "classmethod" or (method.kind == "method" and not on_class)
         return method.fn, self.w.scope_of(method.module), bound
 
-    def bind(self, fn: cst.FunctionDef, is_method: bool, call: cst.Call, seq: Seq) -> dict[str, Value]:
+    def bind(self, fn: cst.FunctionDef, is_method: bool, call: cst.Call,
+             values: list[Value]) -> dict[str, Value]:
         params = fn.params
         positional = [p.name.value for p in (*params.posonly_params, *params.params)]
         if is_method:
@@ -171,8 +183,7 @@ class FunctionRegistry:
         names = set(positional) | {p.name.value for p in params.kwonly_params}
         binding: dict[str, Value] = {}
         index = 0
-        for arg in call.args:
-            value = self.w.walk_expr(arg.value, seq)
+        for arg, value in zip(call.args, values):
             if arg.star:
                 continue
             if arg.keyword is not None:

@@ -224,8 +224,9 @@ class Linker:
         """What a top-level name or a dotted chain (``helpers.charge_all``) written in
         ``module`` refers to."""
         dotted = dotted_name(expr)
-        if dotted is None:
-            return None
+        return self.dotted(module, dotted) if dotted is not None else None
+
+    def dotted(self, module: LinkedModule, dotted: str) -> Symbol | None:
         head, *rest = dotted.split(".")
         symbol = self.lookup(module, head)
         for attr in rest:
@@ -238,7 +239,7 @@ class Linker:
 def imported_constant(linker: Linker, module: LinkedModule, name: str) -> cst.BaseExpression | None:
     """The literal a name imported into ``module`` stands for, when the module that defines it
     binds it once to a literal (SEMANTICS §3.6), closed over that module's constants."""
-    symbol = linker.lookup(module, name)
+    symbol = linker.dotted(module, name)
     if symbol is None or symbol.kind != "bound" or symbol.module is None:
         return None
     constants = symbol.module.index.constants

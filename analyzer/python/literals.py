@@ -57,8 +57,11 @@ def source_text(module: cst.Module, node: cst.CSTNode) -> str:
 
 
 def _resolve(node: cst.BaseExpression, consts: Constants) -> cst.BaseExpression:
-    if isinstance(node, cst.Name):
-        bound = consts.lookup(node.value)
+    """A name, or a module's attribute (``constants.RETRY``), bound once to a literal → that
+    literal (SEMANTICS §2.4, §3.6)."""
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        name = dotted_name(node)
+        bound = consts.lookup(name) if name is not None else None
         if bound is not None:
             return bound
     return node

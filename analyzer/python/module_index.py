@@ -90,11 +90,14 @@ class ScopeConstants:
     _imports: set[str] = field(default_factory=set)
 
     def lookup(self, name: str) -> cst.BaseExpression | None:
+        """The literal ``name`` is bound to; ``name`` may be dotted (``constants.RETRY``) when
+        its head is an imported module."""
         if self._bound is None:
             self._compute()
         assert self._bound is not None
-        if name in self._bound:
-            if name in self._imports and self.imported is not None:
+        head = name.split(".", 1)[0]
+        if head in self._bound:
+            if head in self._imports and self.imported is not None:
                 return self.imported(name)
             return self._values.get(name)
         return self.parent.lookup(name) if self.parent else None
@@ -164,7 +167,7 @@ def _small_bindings(small: cst.BaseSmallStatement) -> Iterator[tuple[str, Any]]:
             yield name, None
     elif isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
         for alias in small.names:
-            yield _alias_name(alias), IMPORTED if isinstance(small, cst.ImportFrom) else None
+            yield _alias_name(alias), IMPORTED
     elif isinstance(small, (cst.Global, cst.Nonlocal)):
         # The name is bound elsewhere too: never a constant of this scope.
         for item in small.names:

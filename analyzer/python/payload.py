@@ -21,20 +21,23 @@ PAYLOAD = "payload"
 
 
 class Shape:
-    """A growing tree of field names, in first-appearance order."""
+    """A growing tree of field names, in order of first appearance in the source."""
 
     def __init__(self) -> None:
         self.fields: dict[str, Shape] = {}
+        self.ranks: dict[str, int] = {}
 
-    def add(self, path: tuple[str, ...]) -> None:
+    def add(self, path: tuple[str, ...], rank: int = 0) -> None:
         node = self
         for segment in path:
+            node.ranks[segment] = min(node.ranks.get(segment, rank), rank)
             node = node.fields.setdefault(segment, Shape())
 
     def model(self) -> Any:
         if not self.fields:
             return UnknownShape()
-        return ObjectShape(fields={k: v.model() for k, v in self.fields.items()})
+        order = sorted(self.fields, key=lambda k: self.ranks[k])
+        return ObjectShape(fields={k: self.fields[k].model() for k in order})
 
 
 Root = tuple[str, Any]  # ("event", None) for the event; ("wait", [nodes]) for a wait result
@@ -48,11 +51,16 @@ class PayloadReads:
     """
 
     def __init__(self, roots: dict[str, Root], wait_assigns: dict[int, list[Any]],
-                 event_shape: Shape, wait_shapes: dict[int, Shape]) -> None:
+                 event_shape: Shape, wait_shapes: dict[int, Shape],
+                 ranks: dict[int, int] | None = None) -> None:
         self.scopes: list[dict[str, Any]] = [{name: (root, None) for name, root in roots.items()}]
         self.wait_assigns = wait_assigns
         self.event_shape = event_shape
         self.wait_shapes = wait_shapes
+        self.closures: list[cst.FunctionDef] | None = None
+        self.ranks = {} if ranks is None else ranks
+        """Each node's place in the walk, shared by the walks of one workflow: fields are
+        ordered by where they are read, whichever pass finds them."""
 
     def lookup(self, name: str) -> Any:
         for scope in reversed(self.scopes):
@@ -63,6 +71,7 @@ class PayloadReads:
     # --- the walk ----------------------------------------------------------------------------
 
     def walk(self, node: cst.CSTNode, method: bool = False) -> None:
+        self.ranks.setdefault(id(node), len(self.ranks))
         handler = getattr(self, "_" + type(node).__name__, None)
         if handler is not None:
             handler(node)
@@ -75,9 +84,22 @@ class PayloadReads:
         for child in iter_children(node):
             self.walk(child)
 
-    def _FunctionDef(self, node: cst.FunctionDef) -> None:
-        for deco in node.decorators:
-            self.walk(deco)
+    def walk_function(self, body: cst.CSTNode) -> None:
+        """A function's body, then again each function defined in it: a closure (a step body
+        declared before the wait, say) reads the names of its function as they are when it
+        runs, bound later in the source too (SEMANTICS §7.2)."""
+        self.closures = []
+        self.walk(body)
+        closures, self.closures = self.closures, None
+        for fn in closures:
+            self._FunctionDef(fn, decorators=False)
+
+    def _FunctionDef(self, node: cst.FunctionDef, decorators: bool = True) -> None:
+        if decorators:
+            for deco in node.decorators:
+                self.walk(deco)
+        if self.closures is not None and len(self.scopes) == 1:
+            self.closures.append(node)
         p = node.params
         self.scopes.append({x.name.value: None for x in (*p.posonly_params, *p.params, *p.kwonly_params)})
         self.walk(node.body)
@@ -168,12 +190,13 @@ class PayloadReads:
         (kind, data), path = found
         if path is None:
             return
+        rank = self.ranks[id(node)]
         if kind == "event":
             if path:
-                self.event_shape.add(path)
+                self.event_shape.add(path, rank)
         elif path:
             for wait_node in data:
-                self.wait_shapes.setdefault(id(wait_node), Shape()).add(path)
+                self.wait_shapes.setdefault(id(wait_node), Shape()).add(path, rank)
 
     def chain(self, node: cst.BaseExpression) -> Any:
         """The root and the payload path read by ``node``, following aliases; None if it is not

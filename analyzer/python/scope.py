@@ -129,3 +129,43 @@ class Scope:
                 return True
             scope = scope.parent
         return False
+
+
+def join_names(before: dict[str, Value], outcomes: list[dict[str, Value]]) -> dict[str, Value]:
+    """The names after paths that started from ``before`` (SEMANTICS §4.7, §7.2): a name bound
+    to started tasks on several paths holds all of them, a wait result bound on several paths
+    any of them; otherwise the binding of the last path that made one stands."""
+    merged = dict(before)
+    for name in {n for outcome in outcomes for n in outcome}:
+        values = [o[name] for o in outcomes if name in o]
+        changed = [v for o in outcomes if name in o and o[name] is not before.get(name)
+                   for v in [o[name]]]
+        if not changed:
+            continue
+        merged[name] = _union(values) or changed[-1]
+    return merged
+
+
+def _union(values: list[Value]) -> Value | None:
+    if len(values) < 2:
+        return None
+    if all(v.kind in ("task", "tasks") for v in values):
+        tasks: list[Task] = []
+        for v in values:
+            for task in (v.data if v.kind == "tasks" else [v.data]):
+                if all(task is not t for t in tasks):
+                    tasks.append(task)
+        return Value("tasks", tasks)
+    if all(v.kind == "wait_result" for v in values):
+        nodes: list[Any] = []
+        for v in values:
+            nodes.extend(n for n in v.data if all(n is not m for m in nodes))
+        return Value("wait_result", nodes)
+    return None
+
+
+def tasks_of(value: Value) -> list[Task]:
+    """The started tasks a ``task`` or ``tasks`` value holds."""
+    if value.kind == "task":
+        return [value.data]
+    return list(value.data) if value.kind == "tasks" else []

@@ -146,7 +146,8 @@ class StepsMixin:
     def walk_step_body(self: "Walker", decl: StepDecl) -> list[Any]:
         scope = Scope(
             parent=decl.scope,
-            constants=ScopeConstants(suite_statements(decl.fn.body), parent=decl.scope.constants),
+            constants=ScopeConstants(suite_statements(decl.fn.body), parent=decl.scope.constants,
+                                     imported=decl.scope.constants.imported),
             fn=decl.fn,
         )
         for param in decl.params:

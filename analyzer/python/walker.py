@@ -18,6 +18,7 @@ from . import facts as F
 from .calls import CallsMixin
 from .concurrency import Body, Seq
 from .control_flow import ControlFlowMixin
+from .dispatch import DispatchMixin
 from .cst_walk import iter_subexpressions
 from .facts import Fact
 from .functions import FunctionRegistry
@@ -25,7 +26,7 @@ from .literals import dotted_name, source_text
 from .classes import Classes, ClassRef
 from .linker import LinkedModule, imported_constant
 from .module_index import ModuleIndex, ScopeConstants, suite_statements
-from .scope import EVENT, OTHER, STEP, Deferred, Scope, StepDecl, Task, Value
+from .scope import EVENT, OTHER, STEP, Deferred, Scope, StepDecl, Task, Value, tasks_of
 from .steps import StepsMixin
 
 MAX_DEPTH = 50
@@ -34,7 +35,7 @@ levels of graph models (an ``if`` and its branch), and pydantic refuses to seria
 128, so the graph of whatever is walked can always be written."""
 
 
-class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
+class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
     def __init__(self, classes: Classes, cls: ClassRef, implicit: bool | None) -> None:
         self.classes = classes
         self.linker = classes.linker
@@ -88,7 +89,8 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
     def new_scope(self, fn: cst.FunctionDef, parent: Scope, method: bool = False) -> Scope:
         scope = Scope(
             parent=parent,
-            constants=ScopeConstants(suite_statements(fn.body), parent=parent.constants),
+            constants=ScopeConstants(suite_statements(fn.body), parent=parent.constants,
+                                     imported=parent.constants.imported),
             fn=fn,
         )
         params = _positional_params(fn)
@@ -299,6 +301,13 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
             return value
         for child in iter_subexpressions(expr):
             self.walk_expr(child, seq)
+        if isinstance(expr, cst.Dict):
+            return self.table_value(expr)
+        if isinstance(expr, (cst.List, cst.Tuple)):
+            return self.task_list(expr)
+        if isinstance(expr, cst.Subscript):
+            dispatch = self.dispatch_of(expr)
+            return Value("dispatch", dispatch) if dispatch is not None else OTHER
         return OTHER
 
     def walk_await(self, expr: cst.Await, seq: Seq) -> Value:
@@ -319,9 +328,20 @@ class Walker(StepsMixin, CallsMixin, ControlFlowMixin):
             if node is not None:
                 self.body.awaited(seq, node)
             return self.result_of(value.data, node)
-        if value.kind == "task":
-            self.body.resolve([value.data])
+        if value.kind in ("task", "tasks"):
+            self.body.resolve(tasks_of(value))
             return OTHER
+        return OTHER
+
+    def task_list(self, expr: cst.List | cst.Tuple) -> Value:
+        """A list of started tasks is pending like a task's name (SEMANTICS §4.7); an empty
+        list may become one (``tasks.append(create_task(...))``)."""
+        values = [self.scope.lookup(e.value.value) if isinstance(e.value, cst.Name) else OTHER
+                  for e in expr.elements]
+        if isinstance(expr, cst.List) and not values:
+            return Value("tasks", [])
+        if values and all(v.kind in ("task", "tasks") for v in values):
+            return Value("tasks", [t for v in values for t in tasks_of(v)])
         return OTHER
 
     def result_of(self, deferred: Deferred, node: Any) -> Value:
