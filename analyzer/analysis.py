@@ -5,9 +5,7 @@ Nothing here imports or runs the analysed code: it is parsed with libcst and wal
 
 from __future__ import annotations
 
-import ast
 import sys
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ import libcst as cst
 from wfgraph.schema import Graph, Workflow
 
 from .python import facts as F
-from .diagnostics import ANALYSIS_ERROR, PARSE_ERROR, UNRESOLVED_BASE, Diagnostic
+from .diagnostics import ANALYSIS_ERROR, PARSE_ERROR, NOT_FOLLOWED, Diagnostic
 from .python.facts import Fact
 from .python.functions import has_steps, iter_nodes
 from .project.imports import find_project
@@ -25,7 +23,7 @@ from .project.sources import DISK, Sources
 from .python.classes import Classes, ClassRef
 from .python.linker import LinkedModule, Linker
 from .python.module_index import ModuleIndex
-from .python.parse import parse_module
+from .python.parse import parse_module, syntax_error
 from .python.payload import PayloadReads, Shape
 from .python.source import UNKNOWN_SPAN, SourceFile, Span
 from .python.walker import Walker
@@ -63,9 +61,9 @@ class FileAnalysis:
     """Things worth saying that are not errors (a class that may be a workflow but cannot be
     followed)."""
 
-    linked: list[SourceFile] = field(default_factory=list)
-    """The project's other modules the analysis read (SEMANTICS §2.4): graph nodes and facts may
-    stand in them."""
+    linked: list[tuple[str, SourceFile]] = field(default_factory=list)
+    """The project's other modules the analysis read (SEMANTICS §2.4), each with its path as
+    shown: graph nodes and facts may stand in them."""
 
     def span(self, node: Any) -> Span:
         """Where a libcst node or a graph node (through its ``_src``) stands."""
@@ -83,9 +81,9 @@ class FileAnalysis:
             return self.path, UNKNOWN_SPAN
         span = self.source.span(src)
         if span == UNKNOWN_SPAN:
-            for other in self.linked:
+            for shown, other in self.linked:
                 if other.has(src):
-                    return other.path, other.span(src)
+                    return shown, other.span(src)
         return self.path, span
 
     def locate(self, node: Any) -> str | None:
@@ -160,21 +158,20 @@ def _analyze(text: str, path: str, implicit: bool | None, real_path: Path | None
     for cls, base in unresolved_candidates(classes, home):
         span = result.span(cls.node.name)
         result.notes.append(Diagnostic(
-            *UNRESOLVED_BASE, "info", f"{cls.name} has a run(self, event, step) method but "
+            *NOT_FOLLOWED, "info", f"{cls.name} has a run(self, event, step) method but "
             f"derives from {base}, which is not a class of this project: not analysed", path,
             span.line, span.column, span.end_line, span.end_column))
     linker = classes.linker
-    result.linked = [m.source for m in linker.modules.values() if m is not home]
+    result.linked = linker.linked_sources()
     for missing in linker.not_followed.values():
-        result.notes.append(Diagnostic(*UNRESOLVED_BASE, "info", f"{missing.path} {missing.reason}: "
-                                       "names it defines are not followed", path, 1, 1, 1, 2))
+        result.notes.append(missing.note)
     return result
 
 
 def link(source: SourceFile, real_path: Path | None, sources: Sources | None) -> Linker:
     """The linker of a file in its project (none: the file alone)."""
     absolute = real_path.resolve() if real_path is not None else None
-    home = LinkedModule(absolute, source.path, source, ModuleIndex.build(source.module))
+    home = LinkedModule(absolute, source, ModuleIndex.build(source.module))
     project = find_project(absolute, sources or DISK) if absolute is not None else None
     linker = Linker(home, project)
     if absolute is not None:
@@ -271,22 +268,6 @@ def apply_payloads(walker: Walker, run: cst.FunctionDef, event_name: str | None,
         shape = wait_shapes.get(id(node))
         if shape is not None and shape.fields:
             node.payload = shape.model()
-
-
-def syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> Diagnostic:
-    """Python's own message and position when it agrees the text is invalid (it words them
-    better); libcst's otherwise."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-    except SyntaxError as py:
-        if py.lineno:
-            return _error(PARSE_ERROR, path, py.lineno, py.offset or 1, f"syntax error: {py.msg}")
-    except (ValueError, RecursionError, MemoryError):
-        pass
-    message = str(exc.message).splitlines()[0] if exc.message else "invalid syntax"
-    return _error(PARSE_ERROR, path, exc.raw_line, exc.raw_column + 1, f"syntax error: {message}")
 
 
 def _error(kind: tuple[str, str], path: str, line: int, col: int, message: str) -> Diagnostic:

@@ -36,4 +36,4 @@ class Diagnostic:
 # Codes that are not lint rules: the analysis itself could not proceed on (part of) a file.
 PARSE_ERROR = ("WF000", "parse-error")
 ANALYSIS_ERROR = ("WF009", "analysis-error")
-UNRESOLVED_BASE = ("WF008", "unresolved-base")  # a note: a class that may be a workflow
+NOT_FOLLOWED = ("WF008", "not-followed")  # a note: code the analysis could not follow (SEMANTICS §2.4)

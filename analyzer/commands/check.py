@@ -50,7 +50,7 @@ class CheckedFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     budgets: list[BudgetResult] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
-    lines: dict[int, str] = field(default_factory=dict)
+    lines: dict[tuple[str, int], str] = field(default_factory=dict)
     suppressed: int = 0
     failed: bool = False
 
@@ -74,12 +74,13 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     diagnostics: list[Diagnostic] = list(mapped.errors)
     for checked in files:
         diagnostics.extend(checked.diagnostics)
+    diagnostics = list(dict.fromkeys(diagnostics))  # a shared helper is checked from each file
     if wrangler is not None and covers_main(wrangler, paths, [Path(f.path) for f in files]):
         defined = {name for f in files for name in f.classes}
         diagnostics.extend(d for d in missing_workflow_classes(wrangler, defined)
                            if config.enabled(d.code, Path(d.path)))
 
-    lines = {(f.path, n): text for f in files for n, text in f.lines.items()}
+    lines = {key: text for f in files for key, text in f.lines.items()}
     tty = _isatty(out)
     context = ReportContext(
         root=config.root or Path.cwd(),
@@ -108,20 +109,25 @@ def check_one(file: "FileAnalysis", *, config: Config, implicit: bool | None,
     checked = CheckedFile(path=file.path, classes=[w.class_name for w in file.workflows],
                           failed=bool(file.errors))
     result = check_file(file, config, implicit, wrangler)
-    table = parse_suppressions(file.source.text) if file.source is not None else {}
+    # Findings may stand in the project's other modules (SEMANTICS §2.4): each is suppressed by
+    # the comments of its own file, and shown with its own source line.
+    sources = dict(file.linked)
+    if file.source is not None:
+        sources[file.path] = file.source
+    tables = {path: parse_suppressions(source.text) for path, source in sources.items()}
     kept = list(file.errors)
     for diag in result.diagnostics:
         if diag.code not in NEVER_DROPPED:
             if not config.enabled(diag.code, Path(diag.path)):
                 continue
-            if is_suppressed(diag, table):
+            if is_suppressed(diag, tables.get(diag.path, {})):
                 checked.suppressed += 1
                 continue
         kept.append(diag)
     checked.diagnostics = kept
     checked.budgets = [replace(b, diagnostics=[]) for b in result.budgets]
-    if file.source is not None:
-        checked.lines = {d.line: file.source.line_text(d.line) for d in kept if d.path == file.path}
+    checked.lines = {(d.path, d.line): sources[d.path].line_text(d.line)
+                     for d in kept if d.path in sources}
     return checked
 
 

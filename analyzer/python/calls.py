@@ -48,6 +48,8 @@ class CallsMixin:
         if value is None:
             self.walk_expr(call.func, seq)
             self.unresolved(call, [self.walk_expr(a.value, seq) for a in call.args])
+            if dotted_name(call.func) == "getattr" and isinstance(self.functions.callees.resolve(call), str):
+                return Value("dynamic", "it is reached through getattr with a computed name")
             return OTHER
         if awaited:
             return self.await_value(value, seq, call)
@@ -131,7 +133,7 @@ class CallsMixin:
         for value in values:
             if value.kind == "lazy":
                 value.data.consumed = True
-        reason = self.functions.callee(call.func)
+        reason = self.functions.callees.resolve(call.func)
         callee = source_text(self.module, call.func)
         self.fact(F.UNRESOLVED_CALLEE, call, f"{' and '.join(dict.fromkeys(passed))} passed to "
                   f"{callee}, which cannot be followed: {reason}", callee=callee,

@@ -15,17 +15,14 @@ import libcst as cst
 
 from wfgraph.schema import STEP_TYPES, FunctionCall, FunctionDef
 
-from .classes import ClassRef, MethodRef
+from .callees import SKIPPED_METHODS, Callees
 from .concurrency import Seq
-from .linker import Symbol
-from .literals import dotted_name, string_value
 from .module_index import suite_statements
 from .scope import Scope, Value
 
 if TYPE_CHECKING:
     from .walker import Walker
 
-SKIPPED_METHODS = ("run", "on_run", "__init__")
 
 
 @dataclass(eq=False)
@@ -77,6 +74,7 @@ class FunctionRegistry:
         """Helpers given a wait_for_event result, by parameter (SEMANTICS §7.2)."""
         self.bindings: list[tuple[cst.FunctionDef, dict[str, Value]]] = []
         self._def_order: dict[int, int] | None = None
+        self.callees = Callees(walker)
 
     # --- resolving a call ------------------------------------------------------------------
 
@@ -100,79 +98,8 @@ class FunctionRegistry:
         return Target(fn, parent, is_method, binding)
 
     def lookup(self, func: cst.BaseExpression) -> tuple[cst.FunctionDef, Scope, bool] | None:
-        found = self.callee(func)
+        found = self.callees.resolve(func)
         return found if isinstance(found, tuple) else None
-
-    def callee(self, func: cst.BaseExpression) -> tuple[cst.FunctionDef, Scope, bool] | str:
-        """What a call's ``func`` runs: (function, the scope it was defined in, whether its first
-        parameter is bound to the receiver), or why it cannot be known (SEMANTICS §6.4)."""
-        w = self.w
-        if isinstance(func, cst.Name):
-            value = _find(w.scope, func.value)
-            if value is not None:
-                return self.from_value(value, func.value)
-            return self.from_symbol(w.linker.lookup(w.scope.home(), func.value), func.value)
-        if isinstance(func, cst.Attribute):
-            return self.attribute(func.value, func.attr.value)
-        if isinstance(func, cst.Call) and _getattr_literal(func) is not None:
-            owner, attr = _getattr_literal(func)  # type: ignore[misc]
-            return self.attribute(owner, attr)
-        if isinstance(func, cst.Call) and dotted_name(func.func) == "getattr":
-            return "it is reached through getattr with a computed name"
-        return "the callable is computed at run time"
-
-    def attribute(self, owner: cst.BaseExpression, attr: str) -> tuple[cst.FunctionDef, Scope, bool] | str:
-        w = self.w
-        if isinstance(owner, cst.Name) and owner.value == w.scope.find_self():
-            if attr in SKIPPED_METHODS:
-                return f"self.{attr} is not a helper"
-            return self.from_method(w.classes.find_method(w.cls, attr), f"self.{attr}")
-        if isinstance(owner, cst.Call) and dotted_name(owner.func) == "super" and not owner.args:
-            current = w.classes.owner(w.cls, w.scope.method_fn()) if w.scope.method_fn() else None
-            method = w.classes.find_method(w.cls, attr, after=current) if current else None
-            return self.from_method(method, f"super().{attr}")
-        if isinstance(owner, cst.Name) and _find(w.scope, owner.value) is not None:
-            value = _find(w.scope, owner.value)
-            if value is None or value.kind != "imported":
-                return f"{owner.value}.{attr} belongs to a value whose type is not known"
-            symbol = value.data
-        else:
-            symbol = w.linker.expression(w.scope.home(), owner)
-        text = f"{dotted_name(owner) or '…'}.{attr}"
-        if symbol is not None and symbol.kind == "class":
-            return self.from_method(w.classes.find_method(ClassRef(symbol.node, symbol.module), attr),
-                                    text, on_class=True)
-        if symbol is not None:
-            return self.from_symbol(w.linker.attribute(symbol, attr), text)
-        return f"{text} belongs to a value whose type is not known"
-
-    def from_value(self, value: Value, text: str) -> tuple[cst.FunctionDef, Scope, bool] | str:
-        if value.kind == "func":
-            return (*value.data, False)
-        if value.kind == "imported":
-            return self.from_symbol(value.data, text)
-        return f"{text} is a value whose target is not known here"
-
-    def from_symbol(self, symbol: Symbol | None, text: str) -> tuple[cst.FunctionDef, Scope, bool] | str:
-        if symbol is None:
-            return f"{text} is not defined in the project"
-        if symbol.kind == "function":
-            return symbol.node, self.w.scope_of(symbol.module), False
-        if symbol.kind == "external":
-            where = f" ({symbol.detail})" if symbol.detail != text else ""
-            return f"it is defined outside the project{where}"
-        if symbol.kind == "bound":
-            return f"{text} is bound to a value computed at run time"
-        return f"{text} is a {symbol.kind}, not a function"
-
-    def from_method(self, method: MethodRef | None, text: str,
-                    on_class: bool = False) -> tuple[cst.FunctionDef, Scope, bool] | str:
-        """SEMANTICS §6.1a: static methods take their arguments without ``self``; class
-        methods bind ``cls``; called on the class, a plain method takes ``self`` explicitly."""
-        if method is None:
-            return f"{text} is not defined by the class or its bases in the project"
-        bound = method.kind == "classmethod" or (method.kind == "method" and not on_class)
-        return method.fn, self.w.scope_of(method.module), bound
 
     def bind(self, fn: cst.FunctionDef, is_method: bool, call: cst.Call,
              values: list[Value]) -> dict[str, Value]:
@@ -304,22 +231,6 @@ class FunctionRegistry:
         if self._def_order is None:
             self._def_order = {id(f): i for i, f in enumerate(_all_defs(self.w.cls.module.module.body))}
         return self._def_order.get(id(fn), 1 << 30)
-
-
-def _getattr_literal(call: cst.Call) -> tuple[cst.BaseExpression, str] | None:
-    """``getattr(obj, "name")``: the attribute is known."""
-    if dotted_name(call.func) != "getattr" or len(call.args) != 2:
-        return None
-    attr = string_value(call.args[1].value)
-    return (call.args[0].value, attr) if attr is not None and attr.isidentifier() else None
-
-
-def _find(scope: Scope | None, name: str) -> Value | None:
-    while scope is not None:
-        if name in scope.names:
-            return scope.names[name]
-        scope = scope.parent
-    return None
 
 
 def _all_defs(body: Any) -> Iterator[cst.FunctionDef]:

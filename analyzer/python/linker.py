@@ -18,6 +18,7 @@ from typing import Any
 
 import libcst as cst
 
+from ..diagnostics import NOT_FOLLOWED, Diagnostic
 from ..project.imports import Module, Project
 from .literals import dotted_name
 from .module_index import ModuleIndex
@@ -26,10 +27,10 @@ from .source import SourceFile
 
 @dataclass(eq=False)
 class LinkedModule:
-    """One parsed module of the project: where it is, how it is shown, its tree and index."""
+    """One parsed module of the project: where it is, its tree and index. How its path is
+    written depends on the file analysed (``Linker.shown``), so a cached module holds none."""
 
     path: Path | None
-    shown: str
     source: SourceFile
     index: ModuleIndex
 
@@ -51,29 +52,29 @@ class Symbol:
 
 @dataclass
 class NotFollowed:
-    """A project module the analysis needed but could not read or parse."""
+    """A project module the analysis needed but could not read or parse: the note that says
+    so, where the problem is."""
 
-    path: str
-    reason: str
+    note: Diagnostic
 
 
 class ModuleCache:
     """Parsed project modules of this process, keyed by path and text (a changed file is parsed
     again), least recently used dropped past ``budget`` bytes of source."""
 
-    def __init__(self, budget: int = 32 << 20) -> None:
+    def __init__(self, budget: int = 4 << 20) -> None:
         self.budget = budget
         self.size = 0
         self.entries: OrderedDict[tuple[Path, int], tuple[str, LinkedModule | None]] = OrderedDict()
         self.parses = 0
 
-    def get(self, path: Path, text: str, shown: str) -> LinkedModule | None:
+    def get(self, path: Path, text: str) -> LinkedModule | None:
         key = (path, hash(text))
         hit = self.entries.get(key)
         if hit is not None and hit[0] == text:
             self.entries.move_to_end(key)
             return hit[1]
-        linked = _parse(path, text, shown)
+        linked = _parse(path, text)
         self.parses += 1
         self.put(path, text, linked)
         return linked
@@ -91,25 +92,49 @@ class ModuleCache:
 CACHE = ModuleCache()
 
 
-def _parse(path: Path, text: str, shown: str) -> LinkedModule | None:
+def _not_followed(shown: str, text: str | None) -> Diagnostic:
+    """Why a module the walk needed is not followed: at its syntax error when it has one."""
+    reason, line, col = "cannot be read as UTF-8 text", 1, 1
+    if text is not None:
+        from .limits import check_text
+        from .parse import syntax_error
+
+        refused = check_text(text, shown)
+        if refused is not None:
+            reason, line, col = refused.message, refused.line, refused.column
+        else:
+            try:
+                cst.parse_module(text)
+                reason = "is too deeply nested to parse"
+            except cst.ParserSyntaxError as exc:
+                found = syntax_error(text, shown, exc)
+                reason, line, col = found.message, found.line, found.column
+            except RecursionError:
+                reason = "is too deeply nested to parse"
+    code, name = NOT_FOLLOWED
+    return Diagnostic(code, name, "info", f"{reason}: names this module defines are not followed",
+                      shown, line, col, line, col + 1)
+
+
+def _parse(path: Path, text: str) -> LinkedModule | None:
     from .limits import check_text
     from .parse import parse_module
 
-    if check_text(text, shown) is not None:
+    if check_text(text, str(path)) is not None:
         return None
     try:
         module = parse_module(text)
     except (cst.ParserSyntaxError, RecursionError):
         return None
-    return LinkedModule(path, shown, SourceFile(shown, text, module), ModuleIndex.build(module))
+    return LinkedModule(path, SourceFile(str(path), text, module), ModuleIndex.build(module))
 
 
 class Linker:
     def __init__(self, home: LinkedModule, project: Project | None,
-                 cache: ModuleCache = CACHE) -> None:
+                 cache: ModuleCache | None = None) -> None:
         self.home = home
         self.project = project
-        self.cache = cache
+        self.cache = cache if cache is not None else CACHE
         self.modules: dict[Path, LinkedModule] = {}
         self.not_followed: dict[str, NotFollowed] = {}
         if home.path is not None:
@@ -125,10 +150,10 @@ class Linker:
         assert self.project is not None
         shown = self.shown(module.file)
         text = self.project.sources.read(module.file)
-        linked = self.cache.get(module.file, text, shown) if text is not None else None
+        linked = self.cache.get(module.file, text) if text is not None else None
+        if linked is None and shown not in self.not_followed:
+            self.not_followed[shown] = NotFollowed(_not_followed(shown, text))
         if linked is None:
-            self.not_followed.setdefault(shown, NotFollowed(
-                shown, "cannot be read" if text is None else "does not parse"))
             return None
         self.modules[module.file] = linked
         return linked
@@ -136,10 +161,14 @@ class Linker:
     def shown(self, path: Path) -> str:
         """How a module's path is written: relative to the analysed file as that was given."""
         home = self.home
-        if home.path is None:
-            return str(path)
+        if home.path is None or path == home.path:
+            return home.source.path
         rel = os.path.relpath(path, home.path.parent)
-        return os.path.normpath(os.path.join(os.path.dirname(home.shown), rel))
+        return os.path.normpath(os.path.join(os.path.dirname(home.source.path), rel))
+
+    def linked_sources(self) -> list[tuple[str, SourceFile]]:
+        """The other modules read, each with its path as this analysis shows it."""
+        return [(self.shown(path), m.source) for path, m in self.modules.items() if m is not self.home]
 
     def resolve_module(self, importer: LinkedModule, name: str | None, level: int) -> Module | None:
         if self.project is None or importer.path is None or self.home.path is None:

@@ -206,6 +206,13 @@ class ModuleIndex:
         index.constants = ScopeConstants(list(module.body))
         for stmt in _module_level(list(module.body)):
             index._add(stmt)
+        for small in _nested_imports(list(module.body)):
+            # asyncio or workers imported inside a function still names them there: recorded
+            # module-wide (an over-approximation that costs nothing in practice).
+            if isinstance(small, cst.Import):
+                index._add_import(small)
+            else:
+                index._add_import_from(small)
         return index
 
     def _add(self, stmt: cst.BaseStatement) -> None:
@@ -298,3 +305,15 @@ def _module_level(body: list[cst.BaseStatement]) -> Iterator[cst.BaseStatement]:
         if isinstance(stmt, (cst.If, cst.Try, cst.TryStar, cst.With)):
             for suite in compound_bodies(stmt):
                 yield from _module_level(suite_statements(suite))
+
+
+def _nested_imports(body: list[cst.BaseStatement], nested: bool = False) -> Iterator[cst.Import | cst.ImportFrom]:
+    """Import statements inside functions and classes (the module's own are indexed as bindings)."""
+    for stmt in body:
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            yield from _nested_imports(suite_statements(stmt.body), True)
+            continue
+        if nested and isinstance(stmt, cst.SimpleStatementLine):
+            yield from (s for s in stmt.body if isinstance(s, (cst.Import, cst.ImportFrom)))
+        for suite in compound_bodies(stmt):
+            yield from _nested_imports(suite_statements(suite), nested)

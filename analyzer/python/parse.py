@@ -17,6 +17,8 @@ import warnings
 
 import libcst as cst
 
+from ..diagnostics import PARSE_ERROR, Diagnostic
+
 PIECEWISE_FROM = 128 * 1024
 """Files at least this large (in characters) are parsed in pieces."""
 PIECE = 32 * 1024
@@ -153,3 +155,24 @@ def _start(node: ast.stmt) -> int:
     """The 1-based first line of a statement, decorators included."""
     decorators = getattr(node, "decorator_list", None) or []
     return min([node.lineno, *[d.lineno for d in decorators]])
+
+
+def syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> Diagnostic:
+    """Python's own message and position when it agrees the text is invalid (it words them
+    better); libcst's otherwise."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as py:
+        if py.lineno:
+            return _located(path, py.lineno, py.offset or 1, f"syntax error: {py.msg}")
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    message = str(exc.message).splitlines()[0] if exc.message else "invalid syntax"
+    return _located(path, exc.raw_line, exc.raw_column + 1, f"syntax error: {message}")
+
+
+def _located(path: str, line: int, col: int, message: str) -> Diagnostic:
+    code, name = PARSE_ERROR
+    return Diagnostic(code, name, "error", message, path, line, col, line, col + 1)

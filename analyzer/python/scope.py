@@ -95,12 +95,17 @@ class Scope:
         raise LookupError("a scope outside any module")
 
     def lookup(self, name: str) -> Value:
+        found = self.find(name)
+        return OTHER if found is None else found
+
+    def find(self, name: str) -> Value | None:
+        """What ``name`` is bound to in this scope or an enclosing one; None when unbound."""
         scope: Scope | None = self
         while scope is not None:
             if name in scope.names:
                 return scope.names[name]
             scope = scope.parent
-        return OTHER
+        return None
 
     def bind(self, name: str, value: Value) -> None:
         self.names[name] = value

@@ -241,12 +241,8 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
         return True
 
     def bind_imports(self, node: cst.Import | cst.ImportFrom) -> None:
-        """Names imported in a function shadow outer ones; asyncio imported there is still
-        asyncio (recorded module-wide: an over-approximation that costs nothing in practice)."""
-        if isinstance(node, cst.Import):
-            self.index._add_import(node)
-        else:
-            self.index._add_import_from(node)
+        """Names imported in a function shadow outer ones, and mean what the import resolves to
+        in the project (SEMANTICS §2.4)."""
         if isinstance(node.names, cst.ImportStar):
             return
         home = self.scope.home()
