@@ -11,12 +11,8 @@ import pytest
 
 from wfgraph.analyzer.analysis import analyze_source
 from wfgraph.analyzer.python.trip_count import iterable_length
-from wfgraph.analyzer.checks.budget import (
-    BudgetResult,
-    Limit,
-    check_budget,
-    limit_for,
-)
+from wfgraph.analyzer.checks.budget import BudgetResult, check_budget
+from wfgraph.analyzer.checks.budget_codes import Limit, limit_for
 from wfgraph.analyzer.checks.rule import Shared
 from wfgraph.analyzer.cli import main
 from wfgraph.analyzer.project.config import Config

@@ -8,7 +8,7 @@ from __future__ import annotations
 import inspect
 
 from ..report import RuleInfo
-from .budget import StepBudgetExceeded, StepBudgetUnbounded
+from .budget_codes import StepBudgetExceeded, StepBudgetUnbounded
 from .project import MissingWorkflowClass
 from .rules import RULES
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from ..python import facts as F
 from ..project.config import Config
-from .budget import BudgetResult, Limit, check_budget, limit_for
+from .budget import BudgetResult, check_budget
+from .budget_codes import Limit, limit_for
 from ..diagnostics import ANALYSIS_ERROR, Diagnostic
 from .rule import Rule, RuleContext, Shared
 from .rules import RULES
