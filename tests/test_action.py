@@ -23,7 +23,6 @@ import pytest
 import yaml
 
 from wfgraph import __version__
-from wfgraph.analyzer.report.context import INFORMATION_URI
 
 from action_runner import BASH, ActionRun, load_action, run_action
 from conftest import ROOT
@@ -81,7 +80,7 @@ def test_sarif_is_uploaded_then_the_job_fails_on_error_findings(workspace: Path)
     sarif = json.loads(sarif_path.read_text(encoding="utf-8"))
     jsonschema.validate(sarif, SARIF_SCHEMA)
     (report,) = sarif["runs"]
-    assert report["tool"]["driver"]["informationUri"] == INFORMATION_URI
+    assert report["tool"]["driver"]["name"] == "wfgraph"
     results = [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
                 r["locations"][0]["physicalLocation"]["region"]["startLine"])
                for r in report["results"]]

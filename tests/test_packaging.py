@@ -4,14 +4,15 @@ its reports print, and the README's install and pre-commit instructions match th
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 
+import pytest
 import yaml
 
 from wfgraph import __version__
-from wfgraph.analyzer.checks.catalog import DOCS_URL
-from wfgraph.analyzer.report.context import INFORMATION_URI
+from wfgraph.analyzer.cli import main
 
 from conftest import ROOT
 
@@ -37,10 +38,16 @@ def test_typed_marker_is_shipped() -> None:
     assert "py.typed" in data["wfgraph"] and (ROOT / "wfgraph" / "py.typed").is_file()
 
 
-def test_urls_agree_with_the_reports() -> None:
+def test_urls_agree_with_the_reports(capsys: pytest.CaptureFixture[str]) -> None:
+    """The links users follow from a SARIF report lead to this project's repository."""
     urls = PYPROJECT["project"]["urls"]
-    assert urls["Repository"] == urls["Homepage"] == INFORMATION_URI
-    assert DOCS_URL == f"{urls['Repository']}/blob/main/docs/rules.md"
+    assert urls["Repository"] == urls["Homepage"]
+    assert main(["check", "--format", "sarif", str(ROOT / "fixtures/realistic/order_pipeline.py")]) == 0
+    (run,) = json.loads(capsys.readouterr().out)["runs"]
+    assert run["tool"]["driver"]["informationUri"] == urls["Repository"]
+    help_uris = [rule["helpUri"] for rule in run["tool"]["driver"]["rules"]]
+    assert help_uris and all(uri.startswith(f"{urls['Repository']}/blob/main/docs/rules.md#")
+                             for uri in help_uris)
     for key in ("Documentation", "Changelog"):
         assert urls[key].startswith(f"{urls['Repository']}/blob/main/")
         assert (ROOT / urls[key].rsplit("/blob/main/", 1)[1]).is_file()
