@@ -122,7 +122,7 @@ def analyze_file(path: Path | str, implicit: bool | None = None, display: str | 
 
 def analyze_source(text: str, path: str = "<string>", implicit: bool | None = None, *,
                    real_path: Path | None = None, sources: Sources | None = None) -> FileAnalysis:
-    """Parse and walk ``text``. ``implicit`` selects the step.do mode (python-sdk §2.0): True
+    """Parse and walk ``text``. ``implicit`` selects the step.do mode (docs/python-api.md §2.0): True
     (parameters name dependencies), False (legacy ``depends=``), None (accept both).
 
     With ``real_path`` (where the file is, read through ``sources``: the disk by default), the

@@ -1,4 +1,4 @@
-"""Command-line interface: argument parsing, and nothing else (DESIGN.md, CLI)."""
+"""Command-line interface: argument parsing, and nothing else (docs/design.md, CLI)."""
 
 from __future__ import annotations
 

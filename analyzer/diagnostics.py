@@ -1,4 +1,4 @@
-"""The one record every check, parse error and report format shares (DESIGN.md, Conventions)."""
+"""The one record every check, parse error and report format shares (docs/design.md, Conventions)."""
 
 from __future__ import annotations
 

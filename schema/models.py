@@ -1,6 +1,6 @@
 """Pydantic v2 models of Cloudflare's workflow version-graph API response.
 
-The shapes follow the API exactly (reference/graph-semantics.md §1–§2, SEMANTICS §1): a
+The shapes follow the API exactly (docs/cloudflare-parser.md §1–§2, SEMANTICS §1): a
 discriminated union on ``type``, ``extra="forbid"``, fields declared in the key order the
 parser emits so that ``model_dump`` yields byte-stable JSON (SEMANTICS §1.4). Optional keys
 (``starts``, ``resolves``, ``payload``) are *absent* when unknown, never ``null``; keys that the
@@ -35,7 +35,7 @@ class _Model(BaseModel):
 
 
 class _Located(_Model):
-    """A graph node that remembers the source it came from (the side table of DESIGN.md)."""
+    """A graph node that remembers the source it came from (the side table of docs/design.md)."""
 
     _src: Any = PrivateAttr(default=None)
     """The libcst node this graph node was derived from; never serialised."""
@@ -45,7 +45,7 @@ class _Numbered(_Located):
     _omit_when_none = frozenset({"starts", "resolves"})
 
 
-# --- payload shape descriptors (graph-semantics §2.13) -------------------------------------
+# --- payload shape descriptors (docs/cloudflare-parser.md §2.13) -------------------------------------
 
 
 class UnknownShape(_Model):
@@ -172,7 +172,7 @@ class Break(_Located):
 
 
 class FunctionDef(_Located):
-    """An entry of ``workflow.functions`` (graph-semantics §2.11): ``name, nodes, type``."""
+    """An entry of ``workflow.functions`` (docs/cloudflare-parser.md §2.11): ``name, nodes, type``."""
 
     name: str
     nodes: list["Node"]

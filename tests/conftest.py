@@ -15,7 +15,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-golden",
         action="store_true",
         help="rewrite golden files from the current output (read every changed line against "
-        "SEMANTICS.md before committing)",
+        "docs/semantics.md before committing)",
     )
 
 

@@ -1,4 +1,4 @@
-"""Graphs for the diagram tests: Appendix A outputs (graph-semantics.md) made into our models,
+"""Graphs for the diagram tests: Appendix A outputs (docs/cloudflare-parser.md) made into our models,
 and the hand-written workflows under tests/data/diagrams/."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ CASES = json.loads((DATA / "appendix_a.json").read_text(encoding="utf-8"))
 
 def expand(x: Any) -> Any:
     """Appendix A abbreviates the default config as "DEFAULT" and predates the API's
-    ``type: block`` / ``type: function_def`` fields (graph-semantics §1.3): put them back."""
+    ``type: block`` / ``type: function_def`` fields (docs/cloudflare-parser.md §1.3): put them back."""
     if isinstance(x, dict):
         out = {k: expand(v) for k, v in x.items()}
         if out.get("config") == "DEFAULT":

@@ -1,4 +1,4 @@
-"""``wfgraph check`` as CI runs it (ruff's CLI tests, anchors.md §B.3): every ``--format`` end to
+"""``wfgraph check`` as CI runs it (ruff's CLI tests, docs/peer-tools.md §B.3): every ``--format`` end to
 end, exit codes 0 / 1 / 2 and ``--exit-zero``, suppression comments, ``[tool.wfgraph]``
 (select / ignore / per-file-ignores), wrangler class names (WF052), and one broken file among
 good ones. SARIF output is validated against the OASIS 2.1.0 schema."""

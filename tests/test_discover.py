@@ -1,5 +1,5 @@
 """Wrangler configuration: finding the file, reading TOML / JSONC / JSON, the API mode, and errors
-with locations (python-sdk.md §2.0 and §8; SEMANTICS §8.2)."""
+with locations (docs/python-api.md §2.0 and §8; SEMANTICS §8.2)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """analyzer/flow/build.py: the schema tree → control-flow DiGraph (structures of small cases).
 
-Inputs are Appendix A outputs of reference/graph-semantics.md (tests/data/diagrams/appendix_a.json,
+Inputs are Appendix A outputs of docs/cloudflare-parser.md (tests/data/diagrams/appendix_a.json,
 "DEFAULT" configs expanded, ``type`` added where the API requires it, SEMANTICS §1.3).
 """
 
@@ -316,7 +316,7 @@ def test_catch_edge_from_a_branching_try_block_leaves_one_merge():
     assert g.nodes[exc[0]]["region"][0].startswith("try:")
 
 
-# --- parallel waves (graph-semantics §6.5) -------------------------------------------------------
+# --- parallel waves (docs/cloudflare-parser.md §6.5) -------------------------------------------------------
 
 
 def test_parallel_waves_x10():

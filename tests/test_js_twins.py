@@ -1,4 +1,4 @@
-"""Fixtures with a JavaScript twin in reference/graph-semantics.md Appendix A have the same shape
+"""Fixtures with a JavaScript twin in docs/cloudflare-parser.md Appendix A have the same shape
 and numbers as Cloudflare's parser output, except where SEMANTICS §4.1 says Python runs
 differently (those fixtures say why in their comment and are not listed here).
 

@@ -1,4 +1,4 @@
-"""Lint rules (DESIGN.md, Conventions; reference/python-sdk.md §6): every rule's inline INVALID
+"""Lint rules (docs/design.md, Conventions; docs/python-api.md §6): every rule's inline INVALID
 examples raise exactly its code and its VALID examples raise nothing (Fixit's habit), the rule
 modules follow the house style, and a realistic workflow with several problems gets exactly the
 expected findings. Assertions are on codes and lines, not wording (pyflakes' habit)."""

@@ -1,4 +1,4 @@
-"""docs/rules.md is generated from the rule docstrings (DESIGN.md, Conventions): it must be
+"""docs/rules.md is generated from the rule docstrings (docs/design.md, Conventions): it must be
 up to date, and it documents every code ``wfgraph check`` can report."""
 
 from __future__ import annotations

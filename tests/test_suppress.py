@@ -1,4 +1,4 @@
-"""Inline ``# wfgraph: ignore[...]`` comments, found with tokenize (DESIGN.md, CLI)."""
+"""Inline ``# wfgraph: ignore[...]`` comments, found with tokenize (docs/design.md, CLI)."""
 
 from __future__ import annotations
 

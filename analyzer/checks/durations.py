@@ -1,4 +1,4 @@
-"""Duration strings as the Workflows engine reads them (reference/python-sdk.md §5.3).
+"""Duration strings as the Workflows engine reads them (docs/python-api.md §5.3).
 
 The typed grammar (workerd ``rpc.d.ts``) is ``"<number> <unit>"`` or ``"<number> <unit>s"`` with
 unit one of second, minute, hour, day, week, month, year; a bare number means milliseconds. The

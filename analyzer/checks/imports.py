@@ -95,7 +95,7 @@ DETERMINISTIC_IN_RANDOM = frozenset({"random.seed", "random.Random", "numpy.rand
 
 
 def is_nondeterministic(qualified: str | None, call: cst.Call | None = None) -> bool:
-    """Whether calling ``qualified`` gives a different value on each replay (python-sdk §2.6)."""
+    """Whether calling ``qualified`` gives a different value on each replay (docs/python-api.md §2.6)."""
     if qualified is None:
         return False
     if qualified in NONDETERMINISTIC:

@@ -1,4 +1,4 @@
-"""The shape every lint rule shares (DESIGN.md, Conventions; Fixit's and ruff's habits, anchors.md
+"""The shape every lint rule shares (docs/design.md, Conventions; Fixit's and ruff's habits, docs/peer-tools.md
 §B.1, §B.3, §E).
 
 A rule is a class in its own module under ``checks/rules/``:
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Valid:
     """An example module the rule must accept. ``implicit`` is the ``step.do`` mode it runs
-    under (python-sdk.md §2.0): True, False, or None (no wrangler file: both accepted)."""
+    under (docs/python-api.md §2.0): True, False, or None (no wrangler file: both accepted)."""
 
     source: str
     implicit: bool | None = None

@@ -2,7 +2,7 @@
 
 The findings come back unfiltered; ``wfgraph check`` applies the configuration and the inline
 suppressions (commands/check.py). A rule that fails on some input is reported as WF009 at the
-workflow class instead of stopping the run (DESIGN.md: bad input never gives a traceback).
+workflow class instead of stopping the run (docs/design.md: bad input never gives a traceback).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Inline suppressions: ``# wfgraph: ignore[WF010]``, ``# wfgraph: ignore[WF010, WF011]``, and a bare
-``# wfgraph: ignore`` for every code, each acting on its own line (DESIGN.md, CLI).
+``# wfgraph: ignore`` for every code, each acting on its own line (docs/design.md, CLI).
 
 Comments are found with the ``tokenize`` module rather than by searching the text, so a ``#``
 inside a string (``"# wfgraph: ignore"``) suppresses nothing. Codes are matched exactly, as ruff's

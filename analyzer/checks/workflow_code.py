@@ -3,7 +3,7 @@ the helpers it calls, closures) and which run inside a step; what the step objec
 ``self`` are called in each; every call of the step API and every ``@step.do`` declaration.
 
 Code outside steps runs again on every replay, code inside a step runs once per attempt
-(reference/python-sdk.md §2.6): that distinction is what most rules turn on, so it is computed
+(docs/python-api.md §2.6): that distinction is what most rules turn on, so it is computed
 once per workflow here and shared.
 
 The walker already followed the step object into helpers (SEMANTICS §2.3); its ``functions``
@@ -334,7 +334,7 @@ class StepCall:
     decl: cst.FunctionDef | None = None
 
     def is_legacy_do(self, implicit: bool | None) -> bool:
-        """``step.do``'s positions (python-sdk.md §2.0): legacy when the mode says so, or, with
+        """``step.do``'s positions (docs/python-api.md §2.0): legacy when the mode says so, or, with
         no mode known, when the call passes a second positional argument or ``depends=``."""
         if implicit is not None:
             return not implicit

@@ -8,7 +8,7 @@ the lint rules and the step budget run, disabled codes, ``per-file-ignores`` and
 the few source lines the report needs come back. Last, the project checks that need every file
 (WF052: each wrangler ``class_name`` is defined), the report on stdout, the summary on stderr.
 
-Exit status (DESIGN.md, CLI): 0 clean (warnings allowed), 1 error-level findings (0 with
+Exit status (docs/design.md, CLI): 0 clean (warnings allowed), 1 error-level findings (0 with
 ``--exit-zero``), 2 usage or configuration errors, and files that cannot be read or parsed
 (reported, while the other files are still checked).
 """

@@ -88,7 +88,7 @@ def map_paths(paths: list[str], fn: Callable[[FileAnalysis], R], exclude: tuple[
 
 def modes_from_wrangler(files: list[Path], errors: list[Diagnostic]) -> dict[str, bool | None]:
     """Each file's step.do dependency mode, from the wrangler config that governs it (the
-    nearest one next to it or above it; python-sdk §2.0). None (accept both forms) without one.
+    nearest one next to it or above it; docs/python-api.md §2.0). None (accept both forms) without one.
     A project's configuration never leaks into the files of another."""
     modes: dict[str, bool | None] = {}
     by_config: dict[Path | None, bool | None] = {}

@@ -3,7 +3,7 @@
 The picture is :mod:`wfgraph.analyzer.flow.build`'s control-flow graph: one cluster per workflow
 class; inside it, clusters for loops, parallels, try / except / finally blocks, steps run inside
 a step, and each function body (cluster names start with ``cluster_``, so Graphviz draws them
-as boxes; anchors.md C.8). Shapes tell the node kinds apart: a step is a box, a sleep a rounded
+as boxes; docs/peer-tools.md §C.8). Shapes tell the node kinds apart: a step is a box, a sleep a rounded
 box, a wait for an event a hexagon, a decision a diamond, a function call a box with a double
 border, a collapsed region a 3-D box. Labels give the step name and only what differs from the
 graph's default config; each node's tooltip is its ``file:line``. Node ids come from the flow

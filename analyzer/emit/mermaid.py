@@ -1,4 +1,4 @@
-"""Mermaid ``flowchart TD`` diagrams that GitHub renders in Markdown (anchors.md C.7).
+"""Mermaid ``flowchart TD`` diagrams that GitHub renders in Markdown (docs/peer-tools.md §C.7).
 
 The same picture as the DOT renderer (``emit/dot.py``), from the same control-flow graph: a
 subgraph per workflow, and inside it subgraphs for loops, parallels, try / except / finally,

@@ -1,4 +1,4 @@
-"""The schema tree → a networkx ``DiGraph`` of control flow (DESIGN.md, Data flow).
+"""The schema tree → a networkx ``DiGraph`` of control flow (docs/design.md, Data flow).
 
 One structure shared by the renderers (``emit/dot.py``, ``emit/mermaid.py``) and the step
 budget (SEMANTICS §8). :func:`build_flow` turns one :class:`~wfgraph.schema.Workflow` into a
@@ -14,7 +14,7 @@ graph with:
   to the catch block, and the finally block after both;
 * ``parallel`` as ``fork`` / ``join`` labelled with its kind; members hang in waves read from
   ``starts`` / ``resolves`` exactly as Cloudflare's renderer reads them
-  (reference/graph-semantics.md §6.5): members with the lowest ``starts`` (a missing value
+  (docs/cloudflare-parser.md §6.5): members with the lowest ``starts`` (a missing value
   counts as the lowest) leave the fork; a member whose ``starts`` equals some ``resolves`` R
   hangs under the *last* member (in list order) that resolves at R; members nothing hangs
   under flow into the join. Without numbers every member leaves the fork (one wave). A
@@ -95,7 +95,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "retries": {"limit": 5, "delay": 1000, "backoff": "exponential"},
     "timeout": 10000,
 }
-"""The graph's default ``step_do`` config (graph-semantics §3.3); labels show only differences."""
+"""The graph's default ``step_do`` config (docs/cloudflare-parser.md §3.3); labels show only differences."""
 
 STEP_KINDS = ("step_do", "step_sleep", "step_sleep_until", "step_wait_for_event")
 """Flow-node kinds that stand for one step of the run (what the run overlay colours)."""
@@ -776,7 +776,7 @@ class _Builder:
 
 
 def _wave_parents(members: list[Any]) -> list[int | None]:
-    """For each parallel member, the index of the member it hangs under (graph-semantics §6.5).
+    """For each parallel member, the index of the member it hangs under (docs/cloudflare-parser.md §6.5).
 
     ``None`` means it leaves the fork. Members are grouped by ``starts`` (missing = the first
     wave); a member whose ``starts`` is S > the lowest hangs under the last member, in list

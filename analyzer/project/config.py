@@ -1,6 +1,6 @@
 """``[tool.wfgraph]`` in pyproject.toml: which rules run where, the plan, and loop assumptions.
 
-Users configure linters in ``pyproject.toml`` (PEP 518's tool table, anchors.md §C.4), and they
+Users configure linters in ``pyproject.toml`` (PEP 518's tool table, docs/peer-tools.md §C.4), and they
 expect ruff's vocabulary: ``select`` / ``ignore`` with code prefixes, ``per-file-ignores`` with
 globs, ``exclude`` with gitignore-style patterns. The settings that are ours: ``plan`` and
 ``max-steps`` give the step limit when wrangler sets none (SEMANTICS §8.2), and ``loop-trip-count``

@@ -3,11 +3,11 @@
 `wfgraph check` needs three facts that live outside the Python source: each workflow's
 ``limits.steps`` (the step budget's limit, SEMANTICS §8.2), the Worker's ``compatibility_date`` and
 ``compatibility_flags`` (they choose between the implicit-dependency and the legacy ``step.do`` API,
-reference/python-sdk.md §2.0), and ``main`` (the entry module). They come from ``wrangler.toml``,
-``wrangler.jsonc`` or ``wrangler.json`` (python-sdk.md §8).
+docs/python-api.md §2.0), and ``main`` (the entry module). They come from ``wrangler.toml``,
+``wrangler.jsonc`` or ``wrangler.json`` (docs/python-api.md §8).
 
 TOML is read with the standard library's ``tomllib``; JSONC and JSON with ``json5``, a maintained
-parser that knows comments, trailing commas and strings containing ``//`` (DESIGN.md,
+parser that knows comments, trailing commas and strings containing ``//`` (docs/design.md,
 Dependencies). Neither reports where a value stands, so a semantic error (a wrong type, a missing
 key) is located at the start of the file and its message names the offending key instead.
 
@@ -36,7 +36,7 @@ IMPLICIT_DEPS_DATE = "2026-02-25"
 class ConfigError(Exception):
     """A configuration file that cannot be used, with where the problem is (``path:line:col``).
 
-    The CLI prints ``str(error)`` and exits with status 2 (DESIGN.md, CLI); it never shows a
+    The CLI prints ``str(error)`` and exits with status 2 (docs/design.md, CLI); it never shows a
     traceback for bad input.
     """
 
@@ -128,7 +128,7 @@ def load_wrangler(path: Path, text: str | None = None) -> WranglerConfig:
 
 
 def implicit_dependencies(cfg: WranglerConfig) -> bool:
-    """Whether ``step.do`` uses the implicit-dependency API (python-sdk.md §2.0).
+    """Whether ``step.do`` uses the implicit-dependency API (docs/python-api.md §2.0).
 
     An explicit flag decides; otherwise a ``compatibility_date`` on or after 2026-02-25 turns it on.
     (ISO dates compare correctly as strings; load_wrangler has checked the format.)

@@ -1,6 +1,6 @@
 """``starts`` / ``resolves`` numbering and the implicit parallel group (SEMANTICS §4.2).
 
-Cloudflare's algorithm (reference/graph-semantics.md §6.3) with "un-awaited promise" read as
+Cloudflare's algorithm (docs/cloudflare-parser.md §6.3) with "un-awaited promise" read as
 "started and not yet awaited": one counter per function body, flowing through nested blocks in
 source order (§4.6); awaits of pending work record ``resolves`` wherever they happen.
 """

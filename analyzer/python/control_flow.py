@@ -125,7 +125,7 @@ class ControlFlowMixin:
             self.place_control(seq, node)
 
     def place_control(self: "Walker", seq: Seq, node: Any) -> None:
-        """Control flow closes the implicit group (graph-semantics §6.3)."""
+        """Control flow closes the implicit group (docs/cloudflare-parser.md §6.3)."""
         self.body.close_group(seq)
         seq.nodes.append(node)
 

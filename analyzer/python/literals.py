@@ -20,7 +20,7 @@ SLEEP_GENERATED = "Generated"
 UNKNOWN = "unknown"
 PLACEHOLDER = "${...}"
 
-# The values Cloudflare's graph uses for an omitted field (graph-semantics §3.3), not the
+# The values Cloudflare's graph uses for an omitted field (docs/cloudflare-parser.md §3.3), not the
 # runtime defaults: the graph must match what the API serves.
 DEFAULT_LIMIT = 5
 DEFAULT_DELAY = 1000
@@ -116,7 +116,7 @@ def string_value(node: cst.BaseExpression | None, consts: Constants | None = Non
 
 
 def _plain_number(node: cst.BaseExpression, consts: Constants) -> int | None:
-    """A number literal truncated to int (graph-semantics §3.2); a negative or computed number
+    """A number literal truncated to int (docs/cloudflare-parser.md §3.2); a negative or computed number
     is not a literal there, so it is not one here either."""
     node = _resolve(node, consts)
     if isinstance(node, cst.Integer):

@@ -1,6 +1,6 @@
 """Source files and positions: the side table from graph nodes back to ``path:line:col``.
 
-libcst's ``PositionProvider`` is costly on large modules (DESIGN.md, Dependencies: ~2 s on a
+libcst's ``PositionProvider`` is costly on large modules (docs/design.md, Dependencies: ~2 s on a
 436 KB workflow, twice the parse), and the JSON output never needs positions, so they are
 resolved lazily, once per file, only when a consumer (diagnostics, DOT tooltips, SARIF) asks for
 one. They are computed by one code-generation pass with a light state that records plain tuples

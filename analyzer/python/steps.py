@@ -121,7 +121,7 @@ class StepsMixin:
         return decl
 
     def legacy_call(self, call: cst.Call) -> bool:
-        """Legacy ``step.do(name, depends, concurrent, config)`` positions (python-sdk §2.0)."""
+        """Legacy ``step.do(name, depends, concurrent, config)`` positions (docs/python-api.md §2.0)."""
         if self.implicit is not None:  # type: ignore[attr-defined]
             return not self.implicit  # type: ignore[attr-defined]
         positional = [a for a in call.args if a.keyword is None and not a.star]
@@ -172,7 +172,7 @@ class StepsMixin:
         deps = []
         for param in decl.params:
             pname = param.name.value
-            # Resolved at call time against the steps registered so far (python-sdk §3.1).
+            # Resolved at call time against the steps registered so far (docs/python-api.md §3.1).
             dep = self.step_registry.get(pname)
             if dep is not None and dep is not decl:
                 deps.append(dep)

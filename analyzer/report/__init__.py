@@ -1,5 +1,5 @@
 """Report formats for diagnostics: ``text`` for people, ``json``, ``sarif`` and ``github`` for
-machines (anchors.md §C.1, §C.2, §C.6). Each module has one ``format_<name>(diagnostics, ctx)``;
+machines (docs/peer-tools.md §C.1, §C.2, §C.6). Each module has one ``format_<name>(diagnostics, ctx)``;
 all are deterministic (same input, same bytes) and end with a newline when not empty.
 """
 

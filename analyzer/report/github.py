@@ -4,7 +4,7 @@
 
 Escaping follows @actions/core: ``%``, CR and LF in the message; those and ``:`` and ``,`` in
 property values. GitHub shows at most 10 annotations of each kind per step and 50 per job
-(anchors.md §C.2), so pair this format with SARIF for complete results.
+(docs/peer-tools.md §C.2), so pair this format with SARIF for complete results.
 """
 
 from __future__ import annotations

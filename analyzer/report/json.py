@@ -1,7 +1,7 @@
 """The machine format: a JSON list of diagnostics, one object per finding with exactly the fields of
 the Diagnostic record (paths relative to the root), sorted by path, line, column and code.
 
-A committed format (anchors.md §C.6): fields are only ever added, never renamed or removed, so
+A committed format (docs/peer-tools.md §C.6): fields are only ever added, never renamed or removed, so
 scripts that read it keep working.
 """
 

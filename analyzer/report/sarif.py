@@ -1,6 +1,6 @@
 """SARIF 2.1.0, for GitHub code scanning (``github/codeql-action/upload-sarif``) and other viewers.
 
-GitHub deduplicates alerts across runs by rule id, file and fingerprint (anchors.md §C.1), so:
+GitHub deduplicates alerts across runs by rule id, file and fingerprint (docs/peer-tools.md §C.1), so:
 ``ruleId`` is the stable rule code; artifact URIs are relative to ``%SRCROOT%`` (the root) with
 forward slashes; and each result carries a partial fingerprint that hashes the code, the relative
 path, the stripped text of the result's first line and the occurrence index of that triple, and not

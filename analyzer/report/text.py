@@ -1,4 +1,4 @@
-"""The human format, modelled on ruff's (anchors.md §C.10):
+"""The human format, modelled on ruff's (docs/peer-tools.md §C.10):
 
     src/flow.py:12:19: WF010 step name is built from a nondeterministic value
        |

@@ -1,8 +1,8 @@
-"""The lint rules, one module per rule (DESIGN.md, Conventions), in code order.
+"""The lint rules, one module per rule (docs/design.md, Conventions), in code order.
 
 Each rule is documented by its docstring (docs/rules.md is generated from them by
 ``python -m wfgraph.analyzer.checks.docs``) and carries the VALID / INVALID examples the test
-suite runs. reference/python-sdk.md §6 describes what each one detects and why.
+suite runs. docs/python-api.md §6 describes what each one detects and why.
 """
 
 from __future__ import annotations

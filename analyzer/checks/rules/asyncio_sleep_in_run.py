@@ -1,4 +1,4 @@
-"""WF034 asyncio-sleep-in-run (reference/python-sdk.md §6, CFP021)."""
+"""WF034 asyncio-sleep-in-run (docs/python-api.md §6, CFP021)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""WF011 duplicate-step-name (reference/python-sdk.md §2.1, §6 rule 6b)."""
+"""WF011 duplicate-step-name (docs/python-api.md §2.1, §6 rule 6b)."""
 
 from __future__ import annotations
 

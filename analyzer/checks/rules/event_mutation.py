@@ -1,4 +1,4 @@
-"""WF032 event-mutation (reference/python-sdk.md §2.7, §6 rule 5)."""
+"""WF032 event-mutation (docs/python-api.md §2.7, §6 rule 5)."""
 
 from __future__ import annotations
 

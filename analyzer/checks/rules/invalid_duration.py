@@ -1,4 +1,4 @@
-"""WF040 invalid-duration (reference/python-sdk.md §5.3, CFP012)."""
+"""WF040 invalid-duration (docs/python-api.md §5.3, CFP012)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""WF045 invalid-event-type (reference/python-sdk.md §2.4, §7)."""
+"""WF045 invalid-event-type (docs/python-api.md §2.4, §7)."""
 
 from __future__ import annotations
 

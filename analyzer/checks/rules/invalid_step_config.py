@@ -1,4 +1,4 @@
-"""WF042 invalid-step-config (reference/python-sdk.md §5.1, CFP013)."""
+"""WF042 invalid-step-config (docs/python-api.md §5.1, CFP013)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""WF012 invalid-step-name (reference/python-sdk.md §2.1, §7: 256 characters, no control
+"""WF012 invalid-step-name (docs/python-api.md §2.1, §7: 256 characters, no control
 characters)."""
 
 from __future__ import annotations

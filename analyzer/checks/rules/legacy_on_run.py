@@ -1,4 +1,4 @@
-"""WF050 legacy-on-run (SEMANTICS §2.2; reference/python-sdk.md §6, CFP018)."""
+"""WF050 legacy-on-run (SEMANTICS §2.2; docs/python-api.md §6, CFP018)."""
 
 from __future__ import annotations
 

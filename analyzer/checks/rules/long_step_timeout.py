@@ -1,4 +1,4 @@
-"""WF043 long-step-timeout (reference/python-sdk.md §6 rule 12)."""
+"""WF043 long-step-timeout (docs/python-api.md §6 rule 12)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""WF022 misused-step-api (reference/python-sdk.md §2.0–§2.4, §2.9; CFP003–CFP007, CFP014,
+"""WF022 misused-step-api (docs/python-api.md §2.0–§2.4, §2.9; CFP003–CFP007, CFP014,
 CFP015)."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class MisusedStepApi(Rule):
     """A call of the step API that Python does not run the way it reads.
 
     ## What it does
-    Flags, from what the walker sees (reference/python-sdk.md §2):
+    Flags, from what the walker sees (docs/python-api.md §2):
 
     - `@step.do` without parentheses;
     - the JavaScript callback form `step.do("name", fn)` or `await step.do(...)`;

@@ -1,4 +1,4 @@
-"""WF031 nondeterminism-outside-step (reference/python-sdk.md §2.6, §6 rule 4b)."""
+"""WF031 nondeterminism-outside-step (docs/python-api.md §2.6, §6 rule 4b)."""
 
 from __future__ import annotations
 

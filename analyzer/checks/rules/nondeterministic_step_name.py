@@ -1,4 +1,4 @@
-"""WF010 nondeterministic-step-name (reference/python-sdk.md §2.6, §6 rule 6)."""
+"""WF010 nondeterministic-step-name (docs/python-api.md §2.6, §6 rule 6)."""
 
 from __future__ import annotations
 

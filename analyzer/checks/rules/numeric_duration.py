@@ -1,4 +1,4 @@
-"""WF041 numeric-duration (reference/python-sdk.md §2.2, §2.3, §5.3, CFP011)."""
+"""WF041 numeric-duration (docs/python-api.md §2.2, §2.3, §5.3, CFP011)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""WF033 outer-state-mutation-in-step (reference/python-sdk.md §2.6, §6 rule 3)."""
+"""WF033 outer-state-mutation-in-step (docs/python-api.md §2.6, §6 rule 3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""WF035 race-over-steps (SEMANTICS §4.3; reference/python-sdk.md §6 rule 7)."""
+"""WF035 race-over-steps (SEMANTICS §4.3; docs/python-api.md §6 rule 7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""WF030 side-effect-outside-step (reference/python-sdk.md §2.6, §6 rule 4)."""
+"""WF030 side-effect-outside-step (docs/python-api.md §2.6, §6 rule 4)."""
 
 from __future__ import annotations
 

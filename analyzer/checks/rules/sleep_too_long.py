@@ -1,4 +1,4 @@
-"""WF044 sleep-too-long (reference/python-sdk.md §2.2, §7: at most 365 days)."""
+"""WF044 sleep-too-long (docs/python-api.md §2.2, §7: at most 365 days)."""
 
 from __future__ import annotations
 

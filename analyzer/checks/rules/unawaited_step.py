@@ -1,4 +1,4 @@
-"""WF020 unawaited-step (SEMANTICS §4.1; reference/python-sdk.md §6 rule 9, CFP009)."""
+"""WF020 unawaited-step (SEMANTICS §4.1; docs/python-api.md §6 rule 9, CFP009)."""
 
 from __future__ import annotations
 

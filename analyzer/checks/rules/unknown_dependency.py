@@ -1,4 +1,4 @@
-"""WF023 unknown-dependency (SEMANTICS §4.4; reference/python-sdk.md §3, CFP001)."""
+"""WF023 unknown-dependency (SEMANTICS §4.4; docs/python-api.md §3, CFP001)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""WF051 wrong-nonretryable-import (reference/python-sdk.md §2.5, CFP017)."""
+"""WF051 wrong-nonretryable-import (docs/python-api.md §2.5, CFP017)."""
 
 from __future__ import annotations
 
