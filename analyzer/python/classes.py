@@ -54,6 +54,7 @@ def method_kind(fn: cst.FunctionDef) -> str:
 class Classes:
     def __init__(self, linker: Linker) -> None:
         self.linker = linker
+        self._mro: dict[int, list[ClassRef]] = {}
 
     def bases(self, ref: ClassRef) -> Iterator[ClassRef | str]:
         """Each base as a class of the project, or as written when it is not one."""
@@ -67,7 +68,14 @@ class Classes:
                 yield _written(arg.value, symbol)
 
     def mro(self, ref: ClassRef) -> list[ClassRef]:
-        """The class and its project bases, depth first, each once (cycles terminate)."""
+        """The class and its project bases, depth first, each once (cycles terminate);
+        computed once per class, since every ``self.m`` call looks through it."""
+        cached = self._mro.get(id(ref.node))
+        if cached is None:
+            cached = self._mro[id(ref.node)] = self._linearize(ref)
+        return cached
+
+    def _linearize(self, ref: ClassRef) -> list[ClassRef]:
         seen: list[ClassRef] = []
 
         def visit(cls: ClassRef) -> None:
