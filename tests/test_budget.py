@@ -404,3 +404,28 @@ def test_tool_wfgraph_loop_trip_count_and_plan_free(tmp_path: Path, capsys) -> N
     (tmp_path / "pyproject.toml").write_text('[tool.wfgraph]\nplan = "free"\n', encoding="utf-8")
     code, out, _ = run_check(tmp_path, capsys)
     assert code == 0 and '"WF002"' in out and '"line": 10' in out
+
+
+def test_step_passed_where_it_cannot_be_followed_makes_the_budget_unknown() -> None:
+    """SEMANTICS §6.4, §8.3: the count so far is a lower bound, and WF002 names the call."""
+    result = budget(workflow(STEPS, "await a()", "await external_retry(step, b)", "callback(step)"))
+    assert (result.count, result.unbounded) == (1, True)
+    assert [(d.code, d.line) for d in result.diagnostics] == [("WF002", 14), ("WF002", 15)]
+    assert len(result.unknown) == 2
+    assert result.summary().startswith("W: at least 1 counted step per instance, unknown past flow.py:14")
+
+
+def test_helpers_that_run_never_calls_are_not_a_bound_of_zero() -> None:
+    """SEMANTICS §8.3: never "at most 0" for a workflow whose helpers run steps."""
+    result = budget(workflow('await step.sleep("nap", "1 second")', extra="""
+        async def helper(self, step):
+            await step.wait_for_event("w", "e")
+        """))
+    assert result.count == 0 and result.unknown
+    assert "at most" not in result.summary()
+    assert [d.code for d in result.diagnostics] == ["WF002"]
+
+
+def test_logging_the_step_object_is_not_an_unknown() -> None:
+    result = budget(workflow(STEPS, "await a()", "print(step)", "logger.info('step %s', step)"))
+    assert (result.count, result.unbounded, result.diagnostics) == (1, False, [])

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 MAX_NOTES = 20
 SUMMED = ("parallel", "block")
+COUNTED = ("step_do", "step_wait_for_event")  # SEMANTICS §8.1: sleeps do not count
 
 
 # --- costs ----------------------------------------------------------------------------------------
@@ -127,9 +128,30 @@ class Budget:
             result.diagnostics.append(self.exceeded(total, limit))
         result.diagnostics.extend(self.unbounded_diagnostics())
         result.diagnostics.extend(self.unknown_diagnostics(unknown, total.count))
-        if not result.unknown and total.count == 0 and self.graph.functions:
-            result.unknown = (f"run, which reaches none of {', '.join(self.graph.functions)}",)
+        unreached = self.unreached_counted() if not result.unknown and total.count == 0 else []
+        if unreached:
+            # Helpers with counted steps that run never calls: they may be reached in ways the
+            # analysis does not follow, so 0 is not a bound it can back (SEMANTICS §8.3).
+            names = ", ".join(unreached)
+            result.unknown = (f"run, which calls none of {names}",)
+            result.diagnostics.append(self.diagnostic(
+                StepBudgetUnbounded, self.workflow.run.name if self.workflow.run else self.workflow.cls.name,
+                f"the step budget is unknown: run calls none of the helpers with steps ({names}); "
+                "they may be called in a way wfgraph does not follow", ()))
         return result
+
+    def unreached_counted(self) -> list[str]:
+        """Helpers with counted steps that no call from run reaches."""
+        reached: set[str] = set()
+        todo = [self.graph.nodes]
+        while todo:
+            for node in iter_nodes(todo.pop()):
+                name = getattr(node, "name", None) if node.type == "function_call" else None
+                if name in self.graph.functions and name not in reached:
+                    reached.add(name)
+                    todo.append(self.graph.functions[name].nodes)
+        return [name for name, fdef in self.graph.functions.items() if name not in reached
+                and any(n.type in COUNTED for n in iter_nodes(fdef.nodes))]
 
     def unknown_calls(self) -> list[Any]:
         """SEMANTICS §8.3: where the step object, a wrapper or a step's coroutine reaches a
