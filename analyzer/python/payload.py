@@ -23,18 +23,23 @@ PAYLOAD = "payload"
 class Shape:
     """A growing tree of field names, in first-appearance order."""
 
-    def __init__(self) -> None:
+    def __init__(self, read: cst.CSTNode | None = None) -> None:
         self.fields: dict[str, Shape] = {}
+        self.read = read
+        """Where this field was first read (the models' ``_src``)."""
 
-    def add(self, path: tuple[str, ...]) -> None:
+    def add(self, path: tuple[str, ...], read: cst.CSTNode | None = None) -> None:
         node = self
         for segment in path:
-            node = node.fields.setdefault(segment, Shape())
+            node = node.fields.setdefault(segment, Shape(read))
 
     def model(self) -> Any:
         if not self.fields:
-            return UnknownShape()
-        return ObjectShape(fields={k: v.model() for k, v in self.fields.items()})
+            shape: Any = UnknownShape()
+        else:
+            shape = ObjectShape(fields={k: v.model() for k, v in self.fields.items()})
+        shape._src = self.read
+        return shape
 
 
 Root = tuple[str, Any]  # ("event", None) for the event; ("wait", [nodes]) for a wait result
@@ -170,10 +175,10 @@ class PayloadReads:
             return
         if kind == "event":
             if path:
-                self.event_shape.add(path)
+                self.event_shape.add(path, node)
         elif path:
             for wait_node in data:
-                self.wait_shapes.setdefault(id(wait_node), Shape()).add(path)
+                self.wait_shapes.setdefault(id(wait_node), Shape()).add(path, node)
 
     def chain(self, node: cst.BaseExpression) -> Any:
         """The root and the payload path read by ``node``, following aliases; None if it is not
