@@ -25,4 +25,7 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 def fixture_sources() -> list[Path]:
-    return sorted(p for p in FIXTURES.rglob("*.py") if not p.name.startswith("_"))
+    """Sources with golden graphs; ``fixtures/diff/`` holds BASE/HEAD pairs with golden change
+    lists instead (tests/test_diff_fixtures.py)."""
+    return sorted(p for p in FIXTURES.rglob("*.py")
+                  if not p.name.startswith("_") and p.relative_to(FIXTURES).parts[0] != "diff")
