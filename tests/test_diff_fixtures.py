@@ -1,7 +1,9 @@
 """``wfgraph diff`` on the BASE/HEAD pairs of ``fixtures/diff/<case>/`` (SEMANTICS §10).
 
-Each case folder holds ``base/`` and ``head/`` (a workflow module, sometimes a wrangler file)
-and ``expected.txt``, the golden change list and findings (codes and locations, not wording),
+Each case folder holds ``head/`` (a workflow module, sometimes a wrangler file), ``base/`` when
+the case does not start from the shared ``fixtures/diff/_base/`` (an order pipeline with a
+dependency, a loop, a wait, helpers called more than once), and ``expected.txt``, the golden
+change list and findings (codes and locations, not wording),
 rewritten by ``pytest --update-golden`` and read against SEMANTICS §10 before committing. The
 case's name is a promise checked besides the golden: ``wfNNN_*`` raises WFNNN, ``nearmiss_*``
 (a change close to one that raises a code) and ``safe_*`` (formatting, comments, a body edited
@@ -22,7 +24,8 @@ from conftest import FIXTURES
 from diff_support import folder_snapshot, run_diff
 from golden import check_golden
 
-CASES = sorted(p for p in (FIXTURES / "diff").iterdir() if (p / "base").is_dir())
+SHARED_BASE = FIXTURES / "diff" / "_base"
+CASES = sorted(p for p in (FIXTURES / "diff").iterdir() if (p / "head").is_dir())
 
 
 def summary(result: DiffResult) -> str:
@@ -47,7 +50,8 @@ def summary(result: DiffResult) -> str:
 
 
 def diff_case(case: Path) -> DiffResult:
-    return run_diff(folder_snapshot(case / "base"), folder_snapshot(case / "head"))
+    base = case / "base" if (case / "base").is_dir() else SHARED_BASE
+    return run_diff(folder_snapshot(base), folder_snapshot(case / "head"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)

@@ -5,12 +5,15 @@ a legend, for a pull-request comment."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import TextIO
 
+from ..analysis import FileAnalysis
 from ..checks.diff.compare import DiffResult
 from ..checks.diff.marking import mark_changes
-from .common import EXIT_ERROR, EXIT_OK
-from .diagram import _emit_text
+from ..python.functions import iter_nodes
+from .common import EXIT_OK
+from .diagram import _emit_dot, _emit_text
 
 
 def write_diagram(args: argparse.Namespace, result: DiffResult, title: str, out: TextIO,
@@ -29,31 +32,18 @@ def write_diagram(args: argparse.Namespace, result: DiffResult, title: str, out:
         for note in diagram.notes:
             print(f"note: {note}", file=err)
         return _emit_text(str(diagram), args.output, out, err)
-    from ..emit.dot import GraphvizNotFound, render_dot, render_image
+    from ..emit.dot import render_dot
 
-    text = render_dot(workflows, _locate(result), marks=marks)
-    if not args.output:
-        out.write(text)
-        return EXIT_OK
-    try:
-        render_image(text, args.output)
-    except GraphvizNotFound as exc:
-        print(f"{args.output}: {exc}", file=err)
-        return EXIT_ERROR
-    except (ValueError, RuntimeError, OSError) as exc:
-        print(exc, file=err)
-        return EXIT_ERROR
-    return EXIT_OK
+    return _emit_dot(render_dot(workflows, _locate(result), marks=marks), args.output, out, err)
 
 
-def _locate(result: DiffResult):  # type: ignore[no-untyped-def]
+def _locate(result: DiffResult) -> Callable[[object], str | None]:
     """``file:line`` tooltips for HEAD's nodes."""
-    owners = {}
+    owners: dict[int, FileAnalysis] = {}
     for wf in result.workflows:
         if wf.head is not None and wf.head.file is not None:
-            from ..python.functions import iter_nodes
-
-            for body in [wf.head.workflow.nodes, *(f.nodes for f in wf.head.workflow.functions.values())]:
+            workflow = wf.head.workflow
+            for body in [workflow.nodes, *(f.nodes for f in workflow.functions.values())]:
                 for node in iter_nodes(body):
                     owners[id(node)] = wf.head.file
 

@@ -35,6 +35,16 @@ class_name = "Orders"
 """
 
 
+CHARGE = """
+@step.do("charge")
+async def charge():
+    return await pay(event["payload"])
+
+await charge()
+"""
+"""A step the examples change (the body of ``run``)."""
+
+
 def workflow(run_body: str, helpers: str = "") -> str:
     """A complete workflow module: ``run_body`` is the body of ``run`` (written at any
     indentation), ``helpers`` more methods of the class."""

@@ -5,6 +5,17 @@ from __future__ import annotations
 from .base import DiffRule, Pair, workflow
 
 
+_RETRIES = """
+RETRIES = {"limit": 3, "delay": "10 seconds"}
+
+@step.do("charge", config={"retries": RETRIES})
+async def charge():
+    return await pay(event["payload"])
+
+await charge()
+"""
+
+
 class ChangedStepConfig(DiffRule):
     """Retries or timeout of an existing step changed.
 
@@ -35,41 +46,9 @@ class ChangedStepConfig(DiffRule):
     severity = "info"
 
     VALID = (
-        Pair(
-            base=workflow("""
-                @step.do("charge", config={"retries": {"limit": 3, "delay": "10 seconds"}})
-                async def charge():
-                    return await pay(event["payload"])
-
-                await charge()
-            """),
-            head=workflow("""
-                RETRIES = {"limit": 3, "delay": "10 seconds"}
-
-                @step.do("charge", config={"retries": RETRIES})
-                async def charge():
-                    return await pay(event["payload"])
-
-                await charge()
-            """),
-        ),
+        # the same values, through a constant
+        Pair(workflow(_RETRIES), workflow(_RETRIES.replace("RETRIES}", '{"limit": 3, "delay": "10 seconds"}}'))),
     )
     INVALID = (
-        Pair(
-            base=workflow("""
-                @step.do("charge", config={"retries": {"limit": 3, "delay": "10 seconds"}})
-                async def charge():
-                    return await pay(event["payload"])
-
-                await charge()
-            """),
-            head=workflow("""
-                @step.do("charge", config={"retries": {"limit": 10, "delay": "10 seconds"}})
-                async def charge():
-                    return await pay(event["payload"])
-
-                await charge()
-            """),
-            lines=(10,),
-        ),
+        Pair(workflow(_RETRIES), workflow(_RETRIES.replace('"limit": 3', '"limit": 10')), lines=(12,)),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import DiffRule, Pair, workflow
+from .base import CHARGE, DiffRule, Pair, workflow
 
 
 class InsertedStep(DiffRule):
@@ -41,51 +41,20 @@ class InsertedStep(DiffRule):
     severity = "warning"
 
     VALID = (
-        Pair(
-            base=workflow("""
-                @step.do("charge")
-                async def charge():
-                    return await pay(event["payload"])
+        Pair(workflow(CHARGE), workflow(CHARGE + """
+@step.do("send receipt")
+async def receipt():
+    return await mail(event["payload"])
 
-                await charge()
-            """),
-            head=workflow("""
-                @step.do("charge")
-                async def charge():
-                    return await pay(event["payload"])
-
-                await charge()
-
-                @step.do("send receipt")
-                async def receipt():
-                    return await mail(event["payload"])
-
-                await receipt()
-            """),
-        ),
+await receipt()
+""")),
     )
     INVALID = (
-        Pair(
-            base=workflow("""
-                @step.do("charge")
-                async def charge():
-                    return await pay(event["payload"])
+        Pair(workflow(CHARGE), workflow("""
+@step.do("reserve stock")
+async def reserve():
+    return await hold(event["payload"])
 
-                await charge()
-            """),
-            head=workflow("""
-                @step.do("reserve stock")
-                async def reserve():
-                    return await hold(event["payload"])
-
-                await reserve()
-
-                @step.do("charge")
-                async def charge():
-                    return await pay(event["payload"])
-
-                await charge()
-            """),
-            lines=(10,),
-        ),
+await reserve()
+""" + CHARGE), lines=(10,)),
     )

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from .base import DiffRule, Pair, workflow
+from .base import CHARGE, DiffRule, Pair, workflow
+
+
+_TWO_SLEEPS = """
+await step.sleep("cool down", "1 hour")
+await step.sleep("settle", "1 day")
+"""
 
 
 class RemovedStep(DiffRule):
@@ -37,35 +43,10 @@ class RemovedStep(DiffRule):
     severity = "info"
 
     VALID = (
-        Pair(
-            base=workflow("""
-                @step.do("audit")
-                async def audit():
-                    return await log_order(event["payload"])
-
-                await audit()
-            """),
-            head=workflow("""
-                await self.audited(step, event)
-            """, helpers="""
-                async def audited(self, step, event):
-                    @step.do("audit")  # moved into a helper, unchanged
-                    async def audit():
-                        return await log_order(event["payload"])
-
-                    await audit()
-            """),
-        ),
+        Pair(workflow(CHARGE), workflow("await self.charged(step, event)", helpers="""
+async def charged(self, step, event):  # the step moved into a helper, unchanged
+""" + CHARGE.replace("\n", "\n    "))),
     )
     INVALID = (
-        Pair(
-            base=workflow("""
-                await step.sleep("cool down", "1 hour")
-                await step.sleep("settle", "1 day")
-            """),
-            head=workflow("""
-                await step.sleep("settle", "1 day")
-            """),
-            lines=(6,),
-        ),
+        Pair(workflow(_TWO_SLEEPS), workflow(_TWO_SLEEPS.split("\n", 2)[2]), lines=(6,)),
     )

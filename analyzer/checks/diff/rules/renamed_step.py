@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import DiffRule, Pair, workflow
+from .base import CHARGE, DiffRule, Pair, workflow
 
 
 class RenamedStep(DiffRule):
@@ -43,56 +43,14 @@ class RenamedStep(DiffRule):
     severity = "error"
 
     VALID = (
-        Pair(
-            base=workflow("""
-                @step.do("charge")
-                async def charge():
-                    return await pay(event["payload"])
-
-                await charge()
-            """),
-            head=workflow("""
-                @step.do("charge")
-                async def charge_card():  # the function's name is free once the step has one
-                    return await pay(event["payload"])
-
-                await charge_card()
-            """),
-        ),
+        # the function's name is free once the step has one
+        Pair(workflow(CHARGE), workflow(CHARGE.replace("def charge", "def charge_card")
+                                        .replace("await charge", "await charge_card"))),
     )
     INVALID = (
-        Pair(
-            base=workflow("""
-                @step.do("charge")
-                async def charge():
-                    return await pay(event["payload"])
-
-                await charge()
-            """),
-            head=workflow("""
-                @step.do("charge card")
-                async def charge():
-                    return await pay(event["payload"])
-
-                await charge()
-            """),
-            lines=(6,),
-        ),
-        Pair(
-            base=workflow("""
-                @step.do()
-                async def charge():
-                    return await pay(event["payload"])
-
-                await charge()
-            """),
-            head=workflow("""
-                @step.do()
-                async def charge_card():
-                    return await pay(event["payload"])
-
-                await charge_card()
-            """),
-            lines=(6,),
-        ),
+        Pair(workflow(CHARGE), workflow(CHARGE.replace('"charge"', '"charge card"')), lines=(6,)),
+        # a step named after its function
+        Pair(workflow(CHARGE.replace('"charge"', "")),
+             workflow(CHARGE.replace('"charge"', "").replace("charge(", "charge_card(")),
+             lines=(6,)),
     )

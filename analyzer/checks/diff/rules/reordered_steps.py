@@ -5,6 +5,24 @@ from __future__ import annotations
 from .base import DiffRule, Pair, workflow
 
 
+_GATHER = """
+await asyncio.gather(  # started together: their order is not an order
+    step.sleep("cool down", "1 hour"),
+    step.sleep("settle", "1 day"),
+)
+"""
+
+_TWO_SLEEPS = """
+await step.sleep("cool down", "1 hour")
+await step.sleep("settle", "1 day")
+"""
+
+
+def _swapped(text: str) -> str:
+    a, b = '"cool down", "1 hour"', '"settle", "1 day"'
+    return text.replace(a, "\0").replace(b, a).replace("\0", b)
+
+
 class ReorderedSteps(DiffRule):
     """Two existing steps that swap order.
 
@@ -40,31 +58,8 @@ class ReorderedSteps(DiffRule):
     severity = "warning"
 
     VALID = (
-        Pair(
-            base=workflow("""
-                await asyncio.gather(
-                    step.sleep("cool down", "1 hour"),
-                    step.sleep("settle", "1 day"),
-                )
-            """),
-            head=workflow("""
-                await asyncio.gather(  # started together: their order is not an order
-                    step.sleep("settle", "1 day"),
-                    step.sleep("cool down", "1 hour"),
-                )
-            """),
-        ),
+        Pair(workflow(_GATHER), workflow(_swapped(_GATHER))),
     )
     INVALID = (
-        Pair(
-            base=workflow("""
-                await step.sleep("cool down", "1 hour")
-                await step.sleep("settle", "1 day")
-            """),
-            head=workflow("""
-                await step.sleep("settle", "1 day")
-                await step.sleep("cool down", "1 hour")
-            """),
-            lines=(6,),
-        ),
+        Pair(workflow(_TWO_SLEEPS), workflow(_swapped(_TWO_SLEEPS)), lines=(6,)),
     )

@@ -5,6 +5,24 @@ from __future__ import annotations
 from .base import DiffRule, Pair, workflow
 
 
+_LOOP = """
+for order in event["payload"]["orders"]:
+    @step.do("notify")
+    async def notify():
+        return await send(order)
+
+    await notify()
+"""
+
+_SUMMARY = """
+@step.do("{name}")
+async def summary():
+    return await send_summary()
+
+await summary()
+"""
+
+
 class ShiftedStepCount(DiffRule):
     """A call added, removed or moved before another call of the same step name.
 
@@ -42,54 +60,8 @@ class ShiftedStepCount(DiffRule):
     severity = "error"
 
     VALID = (
-        Pair(
-            base=workflow("""
-                for order in event["payload"]["orders"]:
-                    @step.do("notify")
-                    async def notify():
-                        return await send(order)
-
-                    await notify()
-            """),
-            head=workflow("""
-                for order in event["payload"]["orders"]:
-                    @step.do("notify")
-                    async def notify():
-                        return await send(order)
-
-                    await notify()
-
-                @step.do("notify summary")
-                async def summary():
-                    return await send_summary()
-
-                await summary()
-            """),
-        ),
+        Pair(workflow(_LOOP), workflow(_LOOP + _SUMMARY.format(name="notify summary"))),
     )
     INVALID = (
-        Pair(
-            base=workflow("""
-                for order in event["payload"]["orders"]:
-                    @step.do("notify")
-                    async def notify():
-                        return await send(order)
-
-                    await notify()
-            """),
-            head=workflow("""
-                @step.do("notify")
-                async def summary():
-                    return await send_summary()
-
-                await summary()
-                for order in event["payload"]["orders"]:
-                    @step.do("notify")
-                    async def notify():
-                        return await send(order)
-
-                    await notify()
-            """),
-            lines=(10,),
-        ),
+        Pair(workflow(_LOOP), workflow(_SUMMARY.format(name="notify") + _LOOP), lines=(10,)),
     )
