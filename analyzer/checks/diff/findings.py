@@ -49,8 +49,9 @@ def findings(diff: WorkflowDiff, flip: ModeFlip | None = None,
         out.append(_diagnostic(R.NewPayloadField, new.where, (
             f"{diff.class_name} now reads event payload field {path!r}, which the previous "
             "version never read: instances created before the deploy were given payloads "
-            f"without it and read it when they resume. Read it with a default (`.get({new.path[-1]!r})`) "
-            f"and handle its absence, {DRAIN}")))
+            "without it and read it when they resume. Read it with a default "
+            f"(`.get({new.path[-1]!r}, …)`) and handle its absence, {DRAIN}; then accept this "
+            "finding with `# wfgraph: ignore[WF108]`")))
     return list(dict.fromkeys(out))
 
 

@@ -98,7 +98,8 @@ def git_snapshot(rev: str, paths: list[str], exclude: tuple[str, ...] = ()) -> S
         wanted.append(rel)
         named.add(rel)
     entries = git.tree(commit, [w for w in wanted if w] if all(wanted) else [])
-    blobs = {p: sha for p, sha in entries.items() if p.endswith(".py") and _walkable(p, wanted, exclude)}
+    spec = pathspec.GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
+    blobs = {p: sha for p, sha in entries.items() if p.endswith(".py") and _walkable(p, wanted, spec)}
     texts = git.blobs(sorted(set(blobs.values())))
     for path in sorted(blobs, key=sort_key):
         data = texts[blobs[path]]
@@ -151,7 +152,7 @@ def _relative(top: Path, repo_path: str) -> str:
     return PurePosixPath(*Path(os.path.relpath(top / repo_path)).parts).as_posix()
 
 
-def _walkable(path: str, roots: list[str], exclude: tuple[str, ...]) -> bool:
+def _walkable(path: str, roots: list[str], exclude: pathspec.PathSpec | None) -> bool:
     """What a directory walk would read: no skipped or hidden folder below the root named, no
     ``--exclude`` match (relative to that root). Files named explicitly always are."""
     for root in roots:
@@ -163,7 +164,7 @@ def _walkable(path: str, roots: list[str], exclude: tuple[str, ...]) -> bool:
         folders = rel.split("/")[:-1]
         if any(part in SKIP_DIRS or part.startswith(".") for part in folders):
             continue
-        if exclude and pathspec.GitIgnoreSpec.from_lines(list(exclude)).match_file(rel):
+        if exclude is not None and exclude.match_file(rel):
             continue
         return True
     return False
