@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from wfgraph.analyzer.checks.diff.compare import DiffResult, compare
-from wfgraph.analyzer.checks.diff.sides import analyse_snapshot
+from wfgraph.analyzer.checks.diff.sides import Side, analyse_snapshot
 from wfgraph.analyzer.checks.diff.sources import Snapshot
 from wfgraph.analyzer.project.config import Config
 from wfgraph.analyzer.project.wrangler import WRANGLER_NAMES
@@ -38,7 +38,11 @@ def folder_snapshot(folder: Path) -> Snapshot:
 def run_diff(base: Snapshot, head: Snapshot, config: Config | None = None) -> DiffResult:
     """Both sides analysed (BASE's paths shown as ``BASE:path``) and compared; either side's
     parse or configuration errors fail the test."""
-    sides = analyse_snapshot(base, BASE_PREFIX), analyse_snapshot(head)
+    return compare_sides(analyse_snapshot(base, BASE_PREFIX), head, config)
+
+
+def compare_sides(base: Side, head: Snapshot, config: Config | None = None) -> DiffResult:
+    sides = base, analyse_snapshot(head)
     for side in sides:
         assert not side.errors, side.errors
     return compare(*sides, config or Config())

@@ -250,6 +250,14 @@ def test_select_ignore_and_exit_zero(pair: tuple[Path, Path]) -> None:
     assert cli("diff", base, head, "--select", "XX1")[0] == 2
 
 
+def test_usage_errors(pair: tuple[Path, Path]) -> None:
+    base, head = map(str, pair)
+    assert cli("diff", base, head, "--class", "Nope")[0] == 2
+    assert cli("diff", base, head, "-o", "x.txt")[0] == 2  # -o is for diagrams
+    code, out, _ = cli("diff", base, head, "--class", "Orders", "--format", "json")
+    assert code == 1 and len(findings(out)) == 2
+
+
 def test_tool_wfgraph_configuration(pair: tuple[Path, Path], tmp_path: Path) -> None:
     write(tmp_path / "pyproject.toml", '[tool.wfgraph]\nignore = ["WF101"]\n')
     code, out, _ = cli("diff", *map(str, pair), "--format", "json")

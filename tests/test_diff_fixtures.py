@@ -2,7 +2,8 @@
 
 Each case folder holds ``head/`` (a workflow module, sometimes a wrangler file), ``base/`` when
 the case does not start from the shared ``fixtures/diff/_base/`` (an order pipeline with a
-dependency, a loop, a wait, helpers called more than once), and ``expected.txt``, the golden
+dependency, a loop, a wait, helpers called more than once) or ``base.json`` when BASE is a
+deployed version's graph (a saved API response: the mixed pair), and ``expected.txt``, the golden
 change list and findings (codes and locations, not wording),
 rewritten by ``pytest --update-golden`` and read against SEMANTICS §10 before committing. The
 case's name is a promise checked besides the golden: ``wfNNN_*`` raises WFNNN, ``nearmiss_*``
@@ -12,6 +13,7 @@ without renaming, a step moved into a helper unchanged, a step appended) raise n
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -19,9 +21,10 @@ import pytest
 
 from wfgraph.analyzer.checks.diff.compare import DiffResult
 from wfgraph.analyzer.checks.diff.rules import DIFF_RULES
+from wfgraph.analyzer.checks.diff.sides import read_graph_json
 
 from conftest import FIXTURES
-from diff_support import folder_snapshot, run_diff
+from diff_support import compare_sides, folder_snapshot, run_diff
 from golden import check_golden
 
 SHARED_BASE = FIXTURES / "diff" / "_base"
@@ -50,6 +53,13 @@ def summary(result: DiffResult) -> str:
 
 
 def diff_case(case: Path) -> DiffResult:
+    if (case / "base.json").exists():
+        cwd = os.getcwd()
+        os.chdir(case)  # paths shown relative to the case, as for the folders
+        try:
+            return compare_sides(read_graph_json("base.json"), folder_snapshot(case / "head"))
+        finally:
+            os.chdir(cwd)
     base = case / "base" if (case / "base").is_dir() else SHARED_BASE
     return run_diff(folder_snapshot(base), folder_snapshot(case / "head"))
 

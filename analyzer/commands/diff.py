@@ -38,6 +38,8 @@ DIAGRAMS = ("mermaid", "dot")
 def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     paths = list(args.paths or [])
     try:
+        if args.output and args.format not in DIAGRAMS:
+            raise _UsageError("-o/--output writes a diagram: use it with --format mermaid or dot")
         config = _config(args, [Path(p) for p in paths] or [Path.cwd()])
         base = load_side(args.base, paths, "base", args)
         head = load_side(args.head, paths, "head", args)
@@ -47,6 +49,9 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = compare(base, head, config, args.class_name)
     for note in result.notes:
         print(f"note: {note}", file=err)
+    if args.class_name is not None and not result.workflows:
+        print(f"wfgraph diff: no workflow class named {args.class_name!r} on either side", file=err)
+        return EXIT_ERROR
     errors = list(dict.fromkeys([*base.errors, *head.errors]))  # one file may be both sides
     kept, suppressed = _filter(result.diagnostics, config, {**base.texts, **head.texts})
     reported = sorted(errors, key=Diagnostic.sort_key) + kept

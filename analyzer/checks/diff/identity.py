@@ -15,6 +15,7 @@ for WF107.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import tokenize
 from collections.abc import Callable
@@ -90,8 +91,11 @@ class Occurrence:
     """Where each helper call on the way to it stands, outermost first."""
 
     def key_name(self, by_source: bool) -> str:
-        """SEMANTICS §10.3a: names built from source compare by their source text."""
-        return self.name_src if by_source and self.name_src is not None else self.name
+        """SEMANTICS §10.3a: names built from source compare by their source text (without
+        its formatting: ``{a+b}`` is ``{a + b}``)."""
+        if by_source and self.name_src is not None:
+            return name_key(self.name_src, self.name == DYNAMIC_NAME)
+        return self.name
 
     @property
     def word(self) -> str:
@@ -275,6 +279,18 @@ def body_key(fn: cst.FunctionDef) -> str:
     if isinstance(body, cst.SimpleStatementSuite):
         code = code.strip()
     return _normalised(code, "exec")
+
+
+@functools.lru_cache(maxsize=4096)
+def name_key(source: str, dynamic: bool) -> str:
+    """A name's source text to compare: an expression's, or an f-string's (its text between
+    the quotes, read back as an f-string), without formatting."""
+    if dynamic:
+        return expression_key(source) or source
+    try:
+        return ast.dump(ast.parse(f"f'''{source}'''", mode="eval"))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return source
 
 
 def expression_key(text: str | None) -> str | None:
