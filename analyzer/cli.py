@@ -63,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     diff = sub.add_parser("diff", usage="wfgraph diff BASE [HEAD] [options] [-- PATH...]",
                           help="what a change does to each workflow, and whether running "
-                          "instances survive it")
+                          "instances survive it",
+                          epilog="PATHs after -- limit the files on both sides (default: the "
+                          "current directory). A revision is read with git, never checked out.")
     diff.add_argument("base", metavar="BASE", help="a git revision (origin/main, HEAD~1), a "
                       "file or directory, or a graph JSON file")
     diff.add_argument("head", metavar="HEAD", nargs="?", help="the same kinds (default: the "

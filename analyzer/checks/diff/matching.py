@@ -36,10 +36,9 @@ class Matching:
     regrouped: dict[int, bool] = field(default_factory=dict)
     """id() of each occurrence left over by its name group (added, removed, or one side of a
     rename) → whether it stands before an aligned occurrence of its name: WF102's test."""
-    count: dict[int, int] = field(default_factory=dict)
-    """id() of each occurrence → its count: earlier occurrences of its identity name."""
     groups: dict[tuple[str, str], tuple[list[Occurrence], list[Occurrence]]] = field(default_factory=dict)
-    """Each identity name → its occurrences in BASE and in HEAD, in walk order."""
+    """Each identity name → its occurrences in BASE and in HEAD, in walk order (an
+    occurrence's count, §10.1, is its index there)."""
 
     def group(self, occ: Occurrence) -> tuple[str, str]:
         return (occ.kind, occ.key_name(self.by_source))
@@ -61,9 +60,7 @@ def match(base: Walked, head: Walked, by_source: bool) -> Matching:
     groups = result.groups
     for side, walked in enumerate((base, head)):
         for occ in walked.occurrences:
-            members = groups.setdefault(result.group(occ), ([], []))[side]
-            result.count[id(occ)] = len(members)
-            members.append(occ)
+            groups.setdefault(result.group(occ), ([], []))[side].append(occ)
     anchors = _anchors(base.occurrences, head.occurrences, by_source, result)
     leftovers: tuple[list[Occurrence], list[Occurrence]] = ([], [])
     for bs, hs in groups.values():
