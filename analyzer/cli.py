@@ -60,7 +60,39 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(check)
 
     sub.add_parser("schema", help="print the JSON Schema of the graph response")
+
+    diff = sub.add_parser("diff", usage="wfgraph diff BASE [HEAD] [options] [-- PATH...]",
+                          help="what a change does to each workflow, and whether running "
+                          "instances survive it",
+                          epilog="PATHs after -- limit the files on both sides (default: the "
+                          "current directory). A revision is read with git, never checked out.")
+    diff.add_argument("base", metavar="BASE", help="a git revision (origin/main, HEAD~1), a "
+                      "file or directory, or a graph JSON file")
+    diff.add_argument("head", metavar="HEAD", nargs="?", help="the same kinds (default: the "
+                      "working tree)")
+    diff.add_argument("--format", choices=("text", "json", "sarif", "github", "mermaid", "dot"),
+                      default="text", help="mermaid / dot: HEAD's diagram with the changes marked")
+    diff.add_argument("-o", "--output", metavar="FILE", help="write the diagram to FILE "
+                      "(.mmd; .dot, .svg or .png for dot)")
+    diff.add_argument("--class", dest="class_name", metavar="NAME", help="only this workflow class")
+    diff.add_argument("--plan", choices=("free", "paid"), help="Workers plan, for limits.steps "
+                      "defaults (default: paid, or [tool.wfgraph] plan)")
+    diff.add_argument("--config", metavar="FILE", help="pyproject.toml or wfgraph.toml to read "
+                      "[tool.wfgraph] from (default: the nearest pyproject.toml)")
+    diff.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run")
+    diff.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
+    diff.add_argument("--exit-zero", action="store_true", help="exit 0 even with error findings")
+    _add_common(diff)
     return parser
+
+
+def _split_paths(argv: list[str]) -> tuple[list[str], list[str] | None]:
+    """``wfgraph diff BASE [HEAD] -- PATH...``: the paths after ``--`` are not a third
+    positional argument, so they are taken off before argparse sees them."""
+    if "diff" in argv and "--" in argv and argv.index("diff") < argv.index("--"):
+        cut = argv.index("--")
+        return argv[:cut], argv[cut + 1:]
+    return argv, None
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -75,6 +107,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv, diff_paths = _split_paths(list(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -95,6 +128,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .commands.check import run_check
 
         return run_check(args, out, err)
+    if args.command == "diff":
+        from .commands.diff import run_diff
+
+        args.paths = diff_paths or []
+        return run_diff(args, out, err)
     if args.command == "schema":
         from wfgraph.schema import dumps_schema
 

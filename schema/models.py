@@ -48,11 +48,14 @@ class _Numbered(_Located):
 # --- payload shape descriptors (docs/cloudflare-parser.md §2.13) -------------------------------------
 
 
-class UnknownShape(_Model):
+# Shapes are located too: ``_src`` is the first read of the field (``wfgraph diff``, WF108).
+
+
+class UnknownShape(_Located):
     type: Literal["unknown"] = "unknown"
 
 
-class ObjectShape(_Model):
+class ObjectShape(_Located):
     type: Literal["object"] = "object"
     fields: dict[str, "JsonShape"]
 
@@ -75,6 +78,16 @@ class StepConfig(_Model):
 
 
 class StepDo(_Numbered):
+    _name_src: str | None = PrivateAttr(default=None)
+    """The name as the source wrote it, when it is neither a string literal nor a constant (an
+    f-string with its placeholders, ``{index}``; a dynamic expression); never serialised.
+    ``wfgraph diff`` compares names by it (SEMANTICS §10.3a)."""
+    _decl: int | None = PrivateAttr(default=None)
+    """Which ``@step.do`` declaration runs here: an index into the walk's declarations
+    (``WorkflowAnalysis.declarations``), whose function body ``wfgraph diff`` compares to tell a
+    rename from a new step (SEMANTICS §10.2). An index, not the text: rendering every body
+    would cost every command a code-generation pass for what only ``diff`` reads."""
+
     type: Literal["step_do"] = "step_do"
     name: str
     config: StepConfig
@@ -84,6 +97,8 @@ class StepDo(_Numbered):
 
 
 class StepSleep(_Numbered):
+    _name_src: str | None = PrivateAttr(default=None)  # as on StepDo
+
     type: Literal["step_sleep"] = "step_sleep"
     name: str
     duration: Duration
@@ -92,6 +107,8 @@ class StepSleep(_Numbered):
 
 
 class StepSleepUntil(_Numbered):
+    _name_src: str | None = PrivateAttr(default=None)  # as on StepDo
+
     type: Literal["step_sleep_until"] = "step_sleep_until"
     name: str
     timestamp: str = "generated"
@@ -106,6 +123,7 @@ class WaitOptions(_Model):
 
 class StepWaitForEvent(_Numbered):
     _omit_when_none = frozenset({"payload", "starts", "resolves"})
+    _name_src: str | None = PrivateAttr(default=None)  # as on StepDo
 
     type: Literal["step_wait_for_event"] = "step_wait_for_event"
     name: str

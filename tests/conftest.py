@@ -29,11 +29,8 @@ PROJECTS = FIXTURES / "projects"
 
 
 def fixture_sources() -> list[Path]:
-    """Single-file fixtures: every module outside ``fixtures/projects``."""
+    """Single-file fixtures with golden graphs: every module outside ``fixtures/projects`` (whole
+    projects, tests/test_projects.py) and ``fixtures/diff`` (BASE/HEAD pairs with golden change
+    lists, tests/test_diff_fixtures.py)."""
     return sorted(p for p in FIXTURES.rglob("*.py")
-                  if not p.name.startswith("_") and PROJECTS not in p.parents)
-
-
-def project_dirs() -> list[Path]:
-    """The fixture projects: each folder of ``fixtures/projects`` with golden outputs."""
-    return sorted(d for d in PROJECTS.iterdir() if (d / "graph.json").exists() or d.name == "_new")
+                  if not p.name.startswith("_") and p.relative_to(FIXTURES).parts[0] not in ("diff", "projects"))

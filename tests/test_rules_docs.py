@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from wfgraph.analyzer.checks.catalog import CATALOG, anchor, rule_infos
+from wfgraph.analyzer.checks.diff.rules import DIFF_RULES
 from wfgraph.analyzer.checks.docs import BANNER, DEFAULT_OUTPUT, render
 from wfgraph.analyzer.checks.rules import RULES
 
@@ -38,7 +39,8 @@ def test_every_code_is_documented_with_its_anchor() -> None:
     assert text.startswith(BANNER)
     codes = [rule.code for rule in CATALOG]
     assert codes == sorted(codes) and len(set(codes)) == len(codes)
-    assert {rule.code for rule in RULES} | {"WF000", "WF001", "WF002", "WF009", "WF052"} == set(codes)
+    assert {rule.code for rule in (*RULES, *DIFF_RULES)} | {"WF000", "WF001", "WF002", "WF009",
+                                                            "WF052"} == set(codes)
     for rule in CATALOG:
         assert f"\n## {rule.code} {rule.name}\n" in text
         assert f"](#{anchor(rule)})" in text

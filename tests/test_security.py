@@ -103,6 +103,7 @@ def commands(tree: Path) -> list[list[str]]:
         pass
     else:
         out += [["check", target], ["check", target, "--format", "sarif"], ["check", "."]]
+    out += [["diff", target, target], ["diff", target, target, "--format", "mermaid"]]
     return out
 
 

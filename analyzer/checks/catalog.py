@@ -1,6 +1,6 @@
 """Every code wfgraph check reports, with its documentation: the analysis errors, the step budget,
-the project checks and the lint rules. Reports describe rules from here (SARIF ``rules``), and
-docs/rules.md is generated from it.
+the project checks and the lint rules; and the codes of wfgraph diff (WF101–WF112). Reports
+describe rules from here (SARIF ``rules``), and docs/rules.md is generated from it.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import inspect
 
 from ..report import RuleInfo
 from .budget_codes import StepBudgetExceeded, StepBudgetUnbounded
+from .diff.rules import DIFF_RULES
 from .project import MissingWorkflowClass
 from .rules import RULES
 
@@ -49,7 +50,8 @@ class AnalysisError:
 
 
 CATALOG: tuple[type, ...] = tuple(sorted(
-    (ParseError, AnalysisError, StepBudgetExceeded, StepBudgetUnbounded, MissingWorkflowClass, *RULES),
+    (ParseError, AnalysisError, StepBudgetExceeded, StepBudgetUnbounded, MissingWorkflowClass, *RULES,
+     *DIFF_RULES),
     key=lambda rule: rule.code,
 ))
 """Documented codes, in code order."""

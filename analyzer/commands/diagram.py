@@ -55,16 +55,23 @@ def _write(args: argparse.Namespace, workflows: list[tuple[str, Workflow]], loca
         for note in diagram.notes:
             print(f"note: {note}", file=err)
         return _emit_text(str(diagram), args.output, out, err)
-    from ..emit.dot import GraphvizNotFound, render_dot, render_image
+    from ..emit.dot import render_dot
 
     text = render_dot(workflows, locate, depth=args.depth, overlay=overlay)
-    if not args.output:
+    return _emit_dot(text, args.output, out, err)
+
+
+def _emit_dot(text: str, output: str | None, out: TextIO, err: TextIO) -> int:
+    """DOT text to stdout, or rendered to ``output`` by its suffix (.dot, .svg, .png…)."""
+    from ..emit.dot import GraphvizNotFound, render_image
+
+    if not output:
         out.write(text)
         return EXIT_OK
     try:
-        render_image(text, args.output)
+        render_image(text, output)
     except GraphvizNotFound as exc:
-        print(f"{args.output}: {exc}", file=err)
+        print(f"{output}: {exc}", file=err)
         return EXIT_ERROR
     except (ValueError, RuntimeError, OSError) as exc:
         print(exc, file=err)

@@ -24,6 +24,7 @@ import networkx as nx
 from wfgraph.schema import Workflow
 
 from ..flow.build import CLUSTER_REGION_KINDS, build_flow, cluster_tree, hidden_nodes, region_kind, short
+from ..flow.marks import MARK_KINDS, MARK_LABELS, Marks
 from ..flow.overlay import STATUS_LABELS, STATUSES, NodeStatus, Overlay
 
 __all__ = ["GraphvizNotFound", "STATUS_STYLE", "render_dot", "render_image", "IMAGE_FORMATS"]
@@ -120,6 +121,15 @@ STATUS_STYLE: dict[str, dict[str, str]] = {
     "not_reached": {"fillcolor": "#f3f3f3", "color": "#aaaaaa", "fontcolor": "#888888"},
 }
 
+# wfgraph diff's marks (the same colours as the Mermaid renderer's).
+MARK_STYLE: dict[str, dict[str, str]] = {
+    "added": {"fillcolor": "#dcfce7", "color": "#15803d", "fontcolor": "#14532d", "penwidth": "2"},
+    "renamed": {"fillcolor": "#dbeafe", "color": "#1d4ed8", "fontcolor": "#1e3a8a", "penwidth": "2"},
+    "changed": {"fillcolor": "#fef3c7", "color": "#b45309", "fontcolor": "#78350f", "penwidth": "2"},
+    "moved": {"fillcolor": "#ede9fe", "color": "#6d28d9", "fontcolor": "#4c1d95"},
+    "removed": {"fillcolor": "#f3f4f6", "color": "#b91c1c", "fontcolor": "#6b7280"},
+}
+
 IMAGE_FORMATS = ("svg", "png", "pdf", "jpg", "jpeg", "gif")
 
 
@@ -165,9 +175,10 @@ def _html_label(title: Sequence[str], details: Sequence[str]) -> str:
 
 
 class _Writer:
-    def __init__(self, locate: Locate, overlay: Overlay | None) -> None:
+    def __init__(self, locate: Locate, overlay: Overlay | None, marks: Marks | None = None) -> None:
         self.locate = locate
         self.overlay = overlay
+        self.marks = marks
         self.lines: list[str] = []
 
     def out(self, indent: int, text: str) -> None:
@@ -206,6 +217,15 @@ class _Writer:
             attrs["label"] = data["label"]
         else:
             attrs["label"] = _html_label(data.get("title", ()), data.get("details", ()))
+        mark = self.marks.mark(data) if self.marks is not None else None
+        if mark is not None:
+            attrs.update(MARK_STYLE[mark.kind])
+            styles = [s for s in attrs.get("style", "").split(",") if s] + ["filled"]
+            styles += ["dashed"] if mark.kind == "removed" else []
+            attrs["style"] = ",".join(dict.fromkeys(styles))
+            if mark.note:
+                details = [*data.get("details", ()), mark.note]
+                attrs["label"] = _html_label(data.get("title", ()) or [data["label"]], details)
         tips: list[str] = []
         ref = data.get("ref")
         where = self.locate(ref) if ref is not None else None
@@ -354,12 +374,27 @@ def _emit_legend(w: _Writer, overlay: Overlay) -> None:
     w.out(1, f'fontsize="9"; labeljust="l"; labelloc="t"; label={table};')
 
 
+def _emit_mark_legend(w: _Writer, marks: Marks) -> None:
+    """Like the run legend: a swatch per change kind, in the root graph's label."""
+    rows = [f'<TR><TD BORDER="0"><B>{_h(marks.title)}</B></TD></TR>']
+    for kind in MARK_KINDS:
+        style = MARK_STYLE[kind]
+        dashed = ' STYLE="dashed"' if kind == "removed" else ""
+        rows.append(f'<TR><TD BGCOLOR="{style["fillcolor"]}" COLOR="{style["color"]}"{dashed}>'
+                    f'<FONT COLOR="{style["fontcolor"]}">{_h(MARK_LABELS[kind])}</FONT></TD></TR>')
+    table = ('<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="3">'
+             + "".join(rows) + "</TABLE>>")
+    w.out(1, "// legend")
+    w.out(1, f'fontsize="9"; labeljust="l"; labelloc="t"; label={table};')
+
+
 def render_dot(
     workflows: list[tuple[str, Workflow]],
     locate: Locate,
     *,
     depth: int | None = None,
     overlay: Overlay | None = None,
+    marks: Marks | None = None,
 ) -> str:
     """DOT text of one diagram holding every workflow in ``workflows`` (``(title, Workflow)``).
 
@@ -367,8 +402,9 @@ def render_dot(
     collapses constructs nested deeper than that into summary nodes (``flow.build_flow``).
     ``overlay`` colours step nodes by what a run did, and adds a legend; it is bound to these
     workflows (:meth:`Overlay.bind`), so ``overlay.unmatched`` is meaningful afterwards.
+    ``marks`` styles the nodes a change touched (``wfgraph diff``) and adds their legend.
     """
-    w = _Writer(locate, overlay)
+    w = _Writer(locate, overlay, marks)
     if overlay is not None:
         overlay.bind(workflows)
     w.out(0, "digraph wfgraph {")
@@ -406,6 +442,8 @@ def render_dot(
         _emit_edges(w, g, 1)
     if overlay is not None:
         _emit_legend(w, overlay)
+    elif marks is not None:
+        _emit_mark_legend(w, marks)
     w.out(0, "}")
     return "\n".join(w.lines) + "\n"
 

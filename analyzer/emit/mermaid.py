@@ -24,6 +24,7 @@ import networkx as nx
 from wfgraph.schema import Workflow
 
 from ..flow.build import CLUSTER_REGION_KINDS, build_flow, cluster_tree, hidden_nodes, region_kind, short
+from ..flow.marks import MARK_KINDS, MARK_LABELS, Mark, Marks
 from ..flow.overlay import STATUS_LABELS, STATUSES, NodeStatus, Overlay
 
 __all__ = ["MAX_EDGES", "MAX_TEXT_SIZE", "MermaidDiagram", "escape", "render_mermaid"]
@@ -69,6 +70,15 @@ _STATUS_CLASS = {
     "running": "fill:#d5e8fb,stroke:#1565c0,stroke-width:2px",
     "waiting": "fill:#fff1c4,stroke:#b58900",
     "not_reached": "fill:#f3f3f3,stroke:#aaaaaa,color:#888888,stroke-dasharray:4 3",
+}
+
+# wfgraph diff's marks: light fills with dark text, readable in GitHub's light and dark themes.
+_MARK_CLASS = {
+    "added": "fill:#dcfce7,stroke:#15803d,color:#14532d,stroke-width:2px",
+    "renamed": "fill:#dbeafe,stroke:#1d4ed8,color:#1e3a8a,stroke-width:2px",
+    "changed": "fill:#fef3c7,stroke:#b45309,color:#78350f,stroke-width:2px",
+    "moved": "fill:#ede9fe,stroke:#6d28d9,color:#4c1d95",
+    "removed": "fill:#f3f4f6,stroke:#b91c1c,color:#6b7280,stroke-dasharray:5 3",
 }
 
 _EDGE_STYLE = {
@@ -147,13 +157,15 @@ def _status(overlay: Overlay | None, data: dict[str, Any]) -> NodeStatus | None:
     return None
 
 
-def _node_line(nid: str, data: dict[str, Any]) -> str:
+def _node_line(nid: str, data: dict[str, Any], mark: Mark | None = None) -> str:
     kind = data["kind"]
     opening, closing = _SHAPES.get(kind, ("[", "]"))
     if kind == "merge":
         text = " "
     else:
         lines = list(data.get("title", ())) + list(data.get("details", ()))
+        if mark is not None and mark.note:
+            lines = (lines or [data["label"]]) + [mark.note]
         text = escape("\n".join(lines)) if lines else escape(data["label"]) or " "
     return f'{nid}{opening}"{text}"{closing}'
 
@@ -167,7 +179,7 @@ def _subgraph_title(info: dict[str, Any]) -> str:
 
 
 def _render_graphs(
-    graphs: list[tuple[str, nx.DiGraph]], overlay: Overlay | None
+    graphs: list[tuple[str, nx.DiGraph]], overlay: Overlay | None, marks: Marks | None = None
 ) -> tuple[str, int]:
     out: list[str] = ["flowchart TD"]
     classes: dict[str, list[str]] = {}
@@ -181,9 +193,12 @@ def _render_graphs(
     ) -> None:
         for nid in nodes.get(path, []):
             data = g.nodes[nid]
-            out.append(indent + _node_line(nid, data))
+            mark = marks.mark(data) if marks is not None else None
+            out.append(indent + _node_line(nid, data, mark))
             status = _status(overlay, data)
-            if status is not None:
+            if mark is not None:
+                classes.setdefault(f"diff_{mark.kind}", []).append(nid)
+            elif status is not None:
                 classes.setdefault(status.status, []).append(nid)
             elif data["kind"] in _KIND_CLASS:
                 classes.setdefault(_KIND_CLASS[data["kind"]], []).append(nid)
@@ -203,6 +218,13 @@ def _render_graphs(
         for status in STATUSES:
             out.append(f'    legend_{status}["{escape(STATUS_LABELS[status])}"]')
             classes.setdefault(status, []).append(f"legend_{status}")
+        out.append("  end")
+
+    if marks is not None:
+        out.append(f'  subgraph legend["{escape(marks.title)}"]')
+        for kind in MARK_KINDS:
+            out.append(f'    legend_{kind}["{escape(MARK_LABELS[kind])}"]')
+            classes.setdefault(f"diff_{kind}", []).append(f"legend_{kind}")
         out.append("  end")
 
     for i, (title, g) in enumerate(graphs):
@@ -235,6 +257,9 @@ def _render_graphs(
     for status, style in _STATUS_CLASS.items():
         if status in classes:
             out.append(f"  classDef {status} {style}")
+    for kind, style in _MARK_CLASS.items():
+        if f"diff_{kind}" in classes:
+            out.append(f"  classDef diff_{kind} {style}")
     for cls in sorted(classes):
         out.append(f"  class {','.join(classes[cls])} {cls}")
     for kind in ("back", "call", "except"):
@@ -288,6 +313,7 @@ def render_mermaid(
     *,
     depth: int | None = None,
     overlay: Overlay | None = None,
+    marks: Marks | None = None,
 ) -> MermaidDiagram:
     """A Mermaid ``flowchart TD`` of ``workflows`` (``(title, Workflow)`` pairs).
 
@@ -295,12 +321,13 @@ def render_mermaid(
     colours step nodes by a run's status and adds a legend. The result stays within Mermaid's
     default limits when collapsing can make it fit; ``notes`` says what was collapsed (or that
     it still does not fit). ``overlay`` is bound to these workflows (``overlay.unmatched``).
+    ``marks`` styles the nodes a change touched (``wfgraph diff``) and adds their legend.
     """
     if overlay is not None:
         overlay.bind(workflows)
     plan = _Plan(depth=depth)
     graphs = _build(workflows, plan)
-    text, edges = _render_graphs(graphs, overlay)
+    text, edges = _render_graphs(graphs, overlay, marks)
     full_size, full_edges = len(text), edges
 
     def fits() -> bool:
@@ -312,7 +339,7 @@ def render_mermaid(
     def rerender() -> None:
         nonlocal graphs, text, edges
         graphs = _build(workflows, plan)
-        text, edges = _render_graphs(graphs, overlay)
+        text, edges = _render_graphs(graphs, overlay, marks)
 
     done: list[str] = []
 

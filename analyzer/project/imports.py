@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .files import SKIP_DIRS
 from .sources import DISK, Sources
-from .wrangler import WRANGLER_NAMES, ConfigError, load_wrangler, main_module
+from .wrangler import WRANGLER_NAMES, ConfigError, main_module, parse_wrangler
 
 VENDORED = frozenset({"python_modules"})
 
@@ -133,7 +133,7 @@ def _main_dir(wrangler: Path, sources: Sources) -> Path | None:
     if text is None:
         return None
     try:
-        main = main_module(load_wrangler(wrangler, text))
+        main = main_module(parse_wrangler(text, wrangler))
     except ConfigError:
         return None  # the config's own errors are reported by the commands that read it
     return _absolute(main).parent if main is not None else None

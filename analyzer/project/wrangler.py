@@ -109,10 +109,14 @@ def find_wrangler(paths: list[Path]) -> Path | None:
     return None
 
 
-def load_wrangler(path: Path, text: str | None = None) -> WranglerConfig:
-    """Read and check one wrangler file (``text``: its content, when it is not read from disk);
-    raises ConfigError with a location when it is unusable."""
-    text = _read_text(path) if text is None else text
+def load_wrangler(path: Path) -> WranglerConfig:
+    """Read and check one wrangler file; raises ConfigError with a location when it is unusable."""
+    return parse_wrangler(_read_text(path), path)
+
+
+def parse_wrangler(text: str, path: Path) -> WranglerConfig:
+    """``load_wrangler`` for text read elsewhere (``wfgraph diff`` reads it from git); ``path``
+    chooses the syntax by its suffix and locates errors."""
     data = _parse_toml(text, path) if path.suffix == ".toml" else _parse_json5(text, path)
     if not isinstance(data, dict):
         raise ConfigError("the top level must be a table/object", path)

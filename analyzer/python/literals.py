@@ -148,6 +148,17 @@ def render_name(node: cst.BaseExpression | None, consts: Constants | None = None
     return DYNAMIC_NAME
 
 
+def name_source(node: cst.BaseExpression | None, consts: Constants | None = None) -> str | None:
+    """A name as the source wrote it, where SEMANTICS §3.5 loses it: an f-string's text with
+    its placeholders as written (``embed chunk {index}``), a dynamic expression's source. None
+    for a string literal or a constant, whose value is the name."""
+    if node is None or _plain_string(node, consts or NoConstants()) is not None:
+        return None
+    if isinstance(node, cst.FormattedString):
+        return "".join(cst.Module([]).code_for_node(part) for part in node.parts)
+    return cst.Module([]).code_for_node(strip_parens(node))
+
+
 def _fstring_template(node: cst.FormattedString) -> str:
     """Static text of an f-string with each replacement field shown as ``${...}``."""
     return "".join(PLACEHOLDER if part is None else part for part in fstring_parts(node))

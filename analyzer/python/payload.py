@@ -23,21 +23,31 @@ PAYLOAD = "payload"
 class Shape:
     """A growing tree of field names, in order of first appearance in the source."""
 
-    def __init__(self) -> None:
+    def __init__(self, read: cst.CSTNode | None = None) -> None:
         self.fields: dict[str, Shape] = {}
         self.ranks: dict[str, int] = {}
+        self.read = read
+        """Where this field was first read (the models' ``_src``)."""
 
-    def add(self, path: tuple[str, ...], rank: int = 0) -> None:
+    def add(self, path: tuple[str, ...], rank: int = 0, read: cst.CSTNode | None = None) -> None:
         node = self
         for segment in path:
-            node.ranks[segment] = min(node.ranks.get(segment, rank), rank)
-            node = node.fields.setdefault(segment, Shape())
+            child = node.fields.get(segment)
+            if child is None:
+                child = node.fields[segment] = Shape(read)
+                node.ranks[segment] = rank
+            elif rank < node.ranks[segment]:
+                node.ranks[segment], child.read = rank, read
+            node = child
 
     def model(self) -> Any:
         if not self.fields:
-            return UnknownShape()
-        order = sorted(self.fields, key=lambda k: self.ranks[k])
-        return ObjectShape(fields={k: self.fields[k].model() for k in order})
+            shape: Any = UnknownShape()
+        else:
+            order = sorted(self.fields, key=lambda k: self.ranks[k])
+            shape = ObjectShape(fields={k: self.fields[k].model() for k in order})
+        shape._src = self.read
+        return shape
 
 
 Root = tuple[str, Any]  # ("event", None) for the event; ("wait", [nodes]) for a wait result
@@ -193,10 +203,10 @@ class PayloadReads:
         rank = self.ranks[id(node)]
         if kind == "event":
             if path:
-                self.event_shape.add(path, rank)
+                self.event_shape.add(path, rank, node)
         elif path:
             for wait_node in data:
-                self.wait_shapes.setdefault(id(wait_node), Shape()).add(path, rank)
+                self.wait_shapes.setdefault(id(wait_node), Shape()).add(path, rank, node)
 
     def chain(self, node: cst.BaseExpression) -> Any:
         """The root and the payload path read by ``node``, following aliases; None if it is not

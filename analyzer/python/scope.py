@@ -29,6 +29,10 @@ class StepDecl:
     concurrent: bool
     depends: list[cst.BaseExpression] | None
     scope: "Scope"
+    name_src: str | None = None
+    """The name as written when it is not a literal (schema ``StepDo._name_src``)."""
+    index: int = 0
+    """Its position among the walk's declarations (schema ``StepDo._decl``)."""
     body_nodes: list[Any] | None = None
     awaited: bool = False
 

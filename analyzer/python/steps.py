@@ -17,6 +17,7 @@ from .concurrency import Seq
 from .literals import (
     call_args,
     literal_value,
+    name_source,
     render_config,
     render_name,
     render_sleep_duration,
@@ -66,6 +67,7 @@ class StepsMixin:
                 options=render_wait_options(args.get("event_type"), args.get("timeout"), consts),
             )
         node._src = call
+        node._name_src = name_source(args.get("name"), consts)
         self.note_step_in_step(call)
         return node
 
@@ -114,6 +116,8 @@ class StepsMixin:
             concurrent=literal_value(args.get("concurrent"), consts) is True,
             depends=_elements(depends) if depends is not None else None,
             scope=self.scope,
+            name_src=name_source(name_expr, consts),
+            index=len(self.declared),
         )
         if registry is not None:
             self.step_registry[registry] = decl
@@ -141,6 +145,7 @@ class StepsMixin:
             nodes = [clone(n) for n in decl.body_nodes]
         node = StepDo(name=decl.name, config=decl.config.model_copy(deep=True), nodes=nodes)
         node._src = site
+        node._name_src, node._decl = decl.name_src, decl.index
         return node
 
     def walk_step_body(self: "Walker", decl: StepDecl) -> list[Any]:
@@ -233,7 +238,7 @@ def clone(node: Any) -> Any:
 
     copy = node.model_copy(deep=True)
     for original, copied in zip(iter_nodes([node]), iter_nodes([copy])):
-        copied._src = original._src
+        copied._src = original._src  # the other side attributes are plain values, copied
     return copy
 
 
