@@ -18,6 +18,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import Hashable, TypeVar
 
 import pathspec
 
@@ -29,6 +30,7 @@ SKIP_DIRS = frozenset({
     ".wrangler",
 })
 MARKER = b"WorkflowEntrypoint"
+K = TypeVar("K", bound=Hashable)
 SUFFIXES = (".py",)
 
 
@@ -44,36 +46,43 @@ class Collected:
 _CLASS = re.compile(rb"^[ \t]*class[ \t]+(\w+)[ \t]*(?:\(([^)]*)\))?", re.MULTILINE)
 
 
-def workflow_candidates(files: list[Path]) -> list[Path]:
-    """The files worth parsing: those that mention WorkflowEntrypoint, and those whose classes
-    derive (by name, through any number of modules) from a class of such a file, since a
-    workflow may take its base from another module of the project (SEMANTICS §2.4). Each file is
-    read once; nothing is parsed."""
-    chosen: set[Path] = set()
+def workflow_candidates(files: list[tuple[K, bytes]]) -> set[K]:
+    """The files worth parsing, given each file's content: those that mention
+    WorkflowEntrypoint, and those whose classes derive (by name, through any number of modules)
+    from a class of such a file, since a workflow may take its base from another module of the
+    project (SEMANTICS §2.4). Nothing is parsed."""
+    chosen: set[K] = set()
     known: set[bytes] = set()
-    others: list[tuple[Path, set[bytes], set[bytes]]] = []
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            chosen.add(path)  # let the analysis report why it cannot be read
-            continue
+    others: list[tuple[K, set[bytes], set[bytes]]] = []
+    for key, data in files:
         classes = _CLASS.findall(data)
         if MARKER in data:
-            chosen.add(path)
+            chosen.add(key)
             known.update(name for name, _ in classes)
         elif any(bases for _, bases in classes):
             bases = {b.strip().rsplit(b".", 1)[-1] for _, text in classes for b in text.split(b",")}
-            others.append((path, {name for name, _ in classes}, bases))
+            others.append((key, {name for name, _ in classes}, bases))
     grew = True
     while grew:
         grew = False
-        for path, names, bases in others:
-            if path not in chosen and bases & known:
-                chosen.add(path)
+        for key, names, bases in others:
+            if key not in chosen and bases & known:
+                chosen.add(key)
                 known |= names
                 grew = True
-    return [p for p in files if p in chosen]
+    return chosen
+
+
+def _read_candidates(files: list[Path]) -> set[Path]:
+    """``workflow_candidates`` of files on disk, each read once; a file that cannot be read is
+    kept, for the analysis to say why."""
+    readable, chosen = [], set()
+    for path in files:
+        try:
+            readable.append((path, path.read_bytes()))
+        except OSError:
+            chosen.add(path)
+    return chosen | workflow_candidates(readable)
 
 
 def sort_key(shown: str) -> tuple[str, ...]:
@@ -99,7 +108,7 @@ def collect_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Collected
         if path.is_dir():
             found = walk(path, exclude)
             out.scanned += len(found)
-            candidates = set(workflow_candidates(found))
+            candidates = _read_candidates(found)
             for file in found:
                 if file in candidates or _identity(file) in named:
                     add(file)

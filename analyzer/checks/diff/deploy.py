@@ -13,7 +13,8 @@ from ...project.config import Config
 from ...project.wrangler import IMPLICIT_DEPS_FLAG, NO_IMPLICIT_DEPS_FLAG, implicit_dependencies
 from ...python.literals import call_args
 from ...python.source import Span
-from ..budget import BudgetResult, Limit, check_budget, limit_for
+from ..budget import BudgetResult, check_budget
+from ..budget_codes import Limit, limit_for
 from .identity import Where
 from .sides import Version, Wrangler
 
@@ -77,7 +78,7 @@ def lowered_limit(base: Version, head: Version, config: Config) -> LoweredLimit 
         if version.file is None or version.analysis is None or version.analysis.graph is None:
             continue
         budget = check_budget(version.file, version.analysis, new, config)
-        if budget is not None and (budget.count > new.value or budget.unbounded):
+        if budget is not None and (budget.count > new.value or budget.unbounded or budget.unknown):
             over.append((label, budget))
     if not over:
         return None

@@ -79,7 +79,9 @@ def analyse_snapshot(snapshot: Snapshot, prefix: str = "", implicit: bool | None
         mode = implicit
         if mode is None and wrangler is not None:
             mode = implicit_dependencies(wrangler.config)
-        result = analyze_source(text, shown, mode)
+        # Imports are followed in the side's own version of the project (SEMANTICS §2.4).
+        result = analyze_source(text, shown, mode, real_path=Path(path).resolve(),
+                                sources=snapshot.sources)
         side.texts[shown] = text
         side.errors.extend(result.errors)
         if result.errors:

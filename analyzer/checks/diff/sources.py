@@ -22,7 +22,8 @@ import pathspec
 
 from ...analysis import read_text
 from ...diagnostics import PARSE_ERROR, Diagnostic
-from ...project.files import MARKER, SKIP_DIRS, collect_files, sort_key
+from ...project.files import SKIP_DIRS, collect_files, sort_key, workflow_candidates
+from ...project.sources import DISK, Sources, decode
 from ...project.wrangler import WRANGLER_NAMES, find_wrangler
 
 
@@ -38,6 +39,9 @@ class Snapshot:
     governing: dict[str, str] = field(default_factory=dict)
     errors: list[Diagnostic] = field(default_factory=list)
     """Files that could not be read (the other files are still analysed)."""
+    sources: Sources = DISK
+    """Where the project's other modules are read from, for imports (SEMANTICS §2.4): the disk,
+    or the revision itself."""
 
 
 class GitError(Exception):
@@ -97,13 +101,16 @@ def git_snapshot(rev: str, paths: list[str], exclude: tuple[str, ...] = ()) -> S
         rel = _repo_path(top, path)
         wanted.append(rel)
         named.add(rel)
-    entries = git.tree(commit, [w for w in wanted if w] if all(wanted) else [])
+    everything = git.tree(commit, [])
+    snap.sources = GitSources(git, top, everything)
+    entries = everything if not all(wanted) else git.tree(commit, [w for w in wanted if w])
     spec = pathspec.GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
     blobs = {p: sha for p, sha in entries.items() if p.endswith(".py") and _walkable(p, wanted, spec)}
     texts = git.blobs(sorted(set(blobs.values())))
+    candidates = workflow_candidates([(path, texts[sha]) for path, sha in blobs.items()])
     for path in sorted(blobs, key=sort_key):
         data = texts[blobs[path]]
-        if path not in named and MARKER not in data:
+        if path not in named and path not in candidates:
             continue
         shown = _relative(top, path)
         text = _decode(data, f"{rev}:{shown}", snap.errors)
@@ -244,3 +251,30 @@ class _Git:
             found[sha] = out[end + 1:end + 1 + size]
             pos = end + 1 + size + 1
         return found
+
+
+class GitSources:
+    """A revision's files for the project model (``project/sources.Sources``): the tree is
+    listed once, a blob is read when the walk first needs it (SEMANTICS §2.4, §10.4). Paths are
+    where the files would be in the working tree."""
+
+    def __init__(self, git: _Git, top: Path, tree: dict[str, str]) -> None:
+        self.git = git
+        self.top = top.resolve()
+        self.blobs = {self.top / path: sha for path, sha in tree.items()}
+        self.dirs = {parent for path in self.blobs for parent in path.parents}
+        self.dirs.add(self.top / ".git")  # the repository root, as on disk
+        self.texts: dict[Path, str | None] = {}
+
+    def read(self, path: Path) -> str | None:
+        if path not in self.texts:
+            sha = self.blobs.get(path)
+            data = self.git.blobs([sha]).get(sha) if sha is not None else None
+            self.texts[path] = decode(data) if data is not None else None
+        return self.texts[path]
+
+    def is_file(self, path: Path) -> bool:
+        return path in self.blobs
+
+    def is_dir(self, path: Path) -> bool:
+        return path in self.dirs
