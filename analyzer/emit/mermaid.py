@@ -23,7 +23,9 @@ import networkx as nx
 
 from wfgraph.schema import Workflow
 
-from ..flow.build import CLUSTER_REGION_KINDS, build_flow, cluster_tree, hidden_nodes, region_kind, short
+from ..flow.build import build_flow
+from ..flow.labels import short
+from ..flow.regions import cluster_tree, hidden_nodes
 from ..flow.overlay import STATUS_LABELS, STATUSES, NodeStatus, Overlay
 
 __all__ = ["MAX_EDGES", "MAX_TEXT_SIZE", "MermaidDiagram", "escape", "render_mermaid"]

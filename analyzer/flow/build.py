@@ -1,7 +1,8 @@
 """The schema tree → a networkx ``DiGraph`` of control flow (DESIGN.md, Data flow).
 
-One structure shared by the renderers (``emit/dot.py``, ``emit/mermaid.py``) and the step
-budget (SEMANTICS §8). :func:`build_flow` turns one :class:`~wfgraph.schema.Workflow` into a
+One structure shared by the renderers (``emit/dot.py``, ``emit/mermaid.py``). The builder lives
+here; its compound constructs in ``constructs.py``, label text in ``labels.py``, region kinds
+and cluster trees in ``regions.py``, parallel waves in ``waves.py``. :func:`build_flow` turns one :class:`~wfgraph.schema.Workflow` into a
 graph with:
 
 * one ``start`` and one ``end`` node for ``run``, and one ``function_entry`` / ``function_exit``
@@ -49,7 +50,6 @@ that ``depth`` collapsing compares against.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,7 +60,6 @@ from wfgraph.schema import (
     Block,
     Break,
     FunctionCall,
-    FunctionDef,
     If,
     Loop,
     Parallel,
@@ -72,6 +71,22 @@ from wfgraph.schema import (
     Switch,
     Try,
     Workflow,
+)
+
+from .constructs import ConstructsMixin
+from .labels import DEFAULT_CONFIG, short, step_label, step_lines, summary_text
+from .regions import (
+    CLUSTER_REGION_KINDS,
+    LEVEL_KINDS,
+    STEP_KINDS,
+    back_edges,
+    children,
+    cluster_tree,
+    count_inside,
+    forward_graph,
+    hidden_nodes,
+    iter_step_nodes,
+    region_kind,
 )
 
 __all__ = [
@@ -91,138 +106,6 @@ __all__ = [
     "step_lines",
 ]
 
-DEFAULT_CONFIG: dict[str, Any] = {
-    "retries": {"limit": 5, "delay": 1000, "backoff": "exponential"},
-    "timeout": 10000,
-}
-"""The graph's default ``step_do`` config (graph-semantics §3.3); labels show only differences."""
-
-STEP_KINDS = ("step_do", "step_sleep", "step_sleep_until", "step_wait_for_event")
-"""Flow-node kinds that stand for one step of the run (what the run overlay colours)."""
-
-CLUSTER_REGION_KINDS = frozenset(
-    {"function", "loop", "parallel", "try", "except", "finally", "step"}
-)
-"""Region kinds that renderers draw as clusters / subgraphs (``if`` and ``switch`` are not)."""
-
-# Region kinds that count as one level of nesting for ``depth`` (functions are top-level bodies
-# of their own; try's except/finally and a step's nested steps are part of their construct).
-_LEVEL_KINDS = frozenset({"loop", "parallel", "try", "if", "switch", "step"})
-
-_WAVE_JOIN = {
-    "all": "all done",
-    "all_settled": "all settled",
-    "race": "first to finish",
-    "any": "first to succeed",
-}
-
-_LABEL_WIDTH = 36
-_EDGE_LABEL_MAX = 40
-
-
-# --- small helpers shared with the renderers -----------------------------------------------------
-
-
-def short(text: str, limit: int = _EDGE_LABEL_MAX) -> str:
-    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _wrap(text: str, width: int = _LABEL_WIDTH) -> list[str]:
-    lines: list[str] = []
-    for raw in text.splitlines() or [""]:
-        lines.extend(
-            textwrap.wrap(raw, width, break_long_words=True, break_on_hyphens=False) or [""]
-        )
-    return lines
-
-
-def _duration(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)):
-        return f"{value} ms"
-    if value == "Generated":
-        return "computed"
-    return str(value)
-
-
-def region_kind(key: str) -> str:
-    """``"loop:n5"`` → ``"loop"``."""
-    return key.split(":", 1)[0]
-
-
-def back_edges(g: nx.DiGraph) -> list[tuple[str, str]]:
-    """The edges marked ``back=True`` (loop back edges and recursive calls)."""
-    return [(u, v) for u, v, d in g.edges(data=True) if d.get("back")]
-
-
-def forward_graph(g: nx.DiGraph) -> nx.DiGraph:
-    """A view of ``g`` without its back edges: a DAG."""
-    return nx.subgraph_view(g, filter_edge=lambda u, v: not g.edges[u, v].get("back"))
-
-
-def iter_step_nodes(nodes: Iterable[Any]) -> Iterator[Any]:
-    """Every schema step node (the four step types) under ``nodes``, in source order."""
-    for node in nodes:
-        if isinstance(node, (StepDo, StepSleep, StepSleepUntil, StepWaitForEvent)):
-            yield node
-        yield from iter_step_nodes(_children(node))
-
-
-def _children(node: Any) -> list[Any]:
-    if isinstance(node, (StepDo, Loop, Parallel, Block, Start, FunctionDef)):
-        return list(node.nodes)
-    if isinstance(node, (If, Switch)):
-        return [n for b in node.branches for n in b.nodes]
-    if isinstance(node, Try):
-        return [
-            n
-            for blk in (node.try_block, node.catch_block, node.finally_block)
-            if blk
-            for n in blk.nodes
-        ]
-    return []
-
-
-def count_inside(nodes: Iterable[Any]) -> tuple[int, int, int]:
-    """(steps of the four kinds, counted steps for the budget, function calls) under ``nodes``.
-
-    Each loop body is counted once (a summary of what a collapsed region hides, not a budget).
-    """
-    steps = counted = calls = 0
-    stack = list(nodes)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (StepDo, StepSleep, StepSleepUntil, StepWaitForEvent)):
-            steps += 1
-            counted += isinstance(node, (StepDo, StepWaitForEvent))
-        elif isinstance(node, FunctionCall):
-            calls += 1
-        stack.extend(_children(node))
-    return steps, counted, calls
-
-
-def hidden_nodes(data: dict[str, Any]) -> list[Any]:
-    """The schema nodes a ``summary`` flow node stands for (given its attribute dict)."""
-    if "members" in data:
-        return list(data["members"])
-    ref = data.get("ref")
-    if ref is None:
-        return []
-    if data.get("collapsed") in ("inside", "function"):
-        return list(ref.nodes)
-    return [ref]
-
-
-def _summary_text(what: str, nodes: list[Any]) -> str:
-    steps, _, calls = count_inside(nodes)
-    parts = [f"{steps} step{'s' if steps != 1 else ''}"]
-    if calls:
-        parts.append(f"{calls} call{'s' if calls != 1 else ''}")
-    return f"{what} ({', '.join(parts)})"
-
 
 def _numbers(node: Any) -> dict[str, int]:
     out = {}
@@ -233,49 +116,6 @@ def _numbers(node: Any) -> dict[str, int]:
     return out
 
 
-def step_lines(node: Any) -> tuple[list[str], list[str]]:
-    """(title lines, detail lines) of a step or call node: the wrapped name, then what differs
-    from the defaults (retries and timeout of a ``step_do``; a sleep's duration; an event type)."""
-    if isinstance(node, StepDo):
-        details = []
-        retries = node.config.retries
-        dflt = DEFAULT_CONFIG["retries"]
-        diffs = []
-        if retries.limit != dflt["limit"]:
-            diffs.append("none" if retries.limit == 0 else f"limit {retries.limit}")
-        if retries.delay != dflt["delay"] and retries.limit != 0:
-            diffs.append(f"delay {_duration(retries.delay)}")
-        if retries.backoff != dflt["backoff"] and retries.limit != 0:
-            diffs.append(retries.backoff)
-        if diffs:
-            details.append("retries: " + ", ".join(diffs))
-        if node.config.timeout != DEFAULT_CONFIG["timeout"]:
-            details.append(f"timeout: {_duration(node.config.timeout)}")
-        return _wrap(node.name), details
-    if isinstance(node, StepSleep):
-        return _wrap(node.name), [f"sleep {_duration(node.duration)}"]
-    if isinstance(node, StepSleepUntil):
-        when = "a computed time" if node.timestamp == "generated" else node.timestamp
-        return _wrap(node.name), [f"sleep until {when}"]
-    if isinstance(node, StepWaitForEvent):
-        if node.options is None:
-            return _wrap(node.name), ["wait for event"]
-        details = _wrap(f"wait for event: {node.options.event_type}")
-        if node.options.timeout not in (0, "0"):
-            details.append(f"timeout: {_duration(node.options.timeout)}")
-        return _wrap(node.name), details
-    if isinstance(node, FunctionCall):
-        return _wrap(f"call {node.name}()"), []
-    raise TypeError(f"not a step or call node: {type(node).__name__}")
-
-
-def step_label(node: Any) -> str:
-    """The label of a step / call node: :func:`step_lines` joined by newlines."""
-    title, details = step_lines(node)
-    return "\n".join(title + details)
-
-
-# --- the builder ---------------------------------------------------------------------------------
 
 Pred = tuple[str, "str | None"]
 """A dangling exit: (node id, label of the edge that will leave it)."""
@@ -290,7 +130,7 @@ class _Scope:
     break_owner: list[str] = field(default_factory=list)  # "loop" | "switch", parallel to breaks
 
 
-class _Builder:
+class _Builder(ConstructsMixin):
     def __init__(
         self,
         workflow: Workflow,
@@ -365,8 +205,8 @@ class _Builder:
     def region(
         self, key: str, kind: str, label: str, ref: Any, anchor: str, parent: tuple[str, ...]
     ) -> tuple[str, ...]:
-        level = sum(1 for r in parent if region_kind(r) in _LEVEL_KINDS)
-        if kind in _LEVEL_KINDS:
+        level = sum(1 for r in parent if region_kind(r) in LEVEL_KINDS)
+        if kind in LEVEL_KINDS:
             level += 1
         self.g.graph["regions"][key] = {
             "kind": kind,
@@ -396,7 +236,7 @@ class _Builder:
     # bodies
 
     def level(self, region: tuple[str, ...]) -> int:
-        return sum(1 for r in region if region_kind(r) in _LEVEL_KINDS)
+        return sum(1 for r in region if region_kind(r) in LEVEL_KINDS)
 
     def collapsed(self, node: Any, region: tuple[str, ...]) -> bool:
         if id(node) in self.collapse_nodes:
@@ -410,7 +250,7 @@ class _Builder:
         kinds = {Loop: "loop", Parallel: "parallel", Try: "try", If: "if", Switch: "switch"}
         kind = kinds.get(type(node), what)
         s = self.new(
-            "summary", _summary_text(what, inner), node, region, counts=counted, collapsed=kind
+            "summary", summary_text(what, inner), node, region, counts=counted, collapsed=kind
         )
         self.connect(preds, s)
         self.hidden_calls(s, inner)
@@ -423,7 +263,7 @@ class _Builder:
             node = stack.pop()
             if isinstance(node, FunctionCall):
                 self._calls.append((s, self._body, node.name))
-            stack.extend(reversed(_children(node)))
+            stack.extend(reversed(children(node)))
 
     def seq(
         self, nodes: list[Any], preds: list[Pred], region: tuple[str, ...], scope: _Scope
@@ -450,7 +290,7 @@ class _Builder:
                 first, last = part[0].name, part[-1].name
                 text = (
                     f"{short(first, 24)} … {short(last, 24)}\n"
-                    + _summary_text("sequence", part).split(" ", 1)[1]
+                    + summary_text("sequence", part).split(" ", 1)[1]
                 )
                 _, counted, _ = count_inside(part)
                 s = self.new(
@@ -541,154 +381,6 @@ class _Builder:
         self.connect(preds, n)
         return [(n, None)]
 
-    def decision(
-        self,
-        node: If | Switch,
-        what: str,
-        preds: list[Pred],
-        region: tuple[str, ...],
-        scope: _Scope,
-    ) -> list[Pred]:
-        inner_nodes = [n for b in node.branches for n in b.nodes]
-        if self.collapsed(node, region):
-            if what == "if":
-                first = node.branches[0].condition if node.branches else None
-                label = f"if {short(first, 30)}" if first else "if"
-            else:
-                label = f"match {short(node.discriminant, 30)}"
-            return self.summary(label, node, inner_nodes, preds, region)
-        if what == "if":
-            label = "if"
-            null_label = "else"
-        else:
-            assert isinstance(node, Switch)
-            label = "\n".join(_wrap(f"match {node.discriminant}"))
-            null_label = "default"
-        d = self.new("decision", label, node, region, construct=what)
-        self.connect(preds, d)
-        inner = self.region(f"{what}:{d}", what, label, node, d, region)
-        if what == "switch":
-            scope.breaks.append([])
-            scope.break_owner.append("switch")
-        outs: list[Pred] = []
-        for i, branch in enumerate(node.branches):
-            text = null_label if branch.condition is None else branch.condition
-            self._order.setdefault((d, text), i)
-            outs.extend(self.seq(list(branch.nodes), [(d, text)], inner, scope))
-        if all(b.condition is not None for b in node.branches):
-            self._order.setdefault((d, null_label), len(node.branches))
-            outs.append((d, null_label))
-        if what == "switch":
-            outs.extend((b, None) for b in scope.breaks.pop())
-            scope.break_owner.pop()
-        if len(outs) <= 1:
-            return outs
-        m = self.new("merge", "", node, region)
-        self.connect(outs, m)
-        return [(m, None)]
-
-    def try_(
-        self, node: Try, preds: list[Pred], region: tuple[str, ...], scope: _Scope
-    ) -> list[Pred]:
-        blocks = [
-            b for b in (node.try_block, node.catch_block, node.finally_block) if b is not None
-        ]
-        if self.collapsed(node, region):
-            return self.summary("try", node, [n for b in blocks for n in b.nodes], preds, region)
-        anchor = f"{self.prefix}n{self._next}"
-        try_region = self.region(f"try:{anchor}", "try", "try", node, anchor, region)
-        t = self.new("try", "try", node, try_region)
-        self.connect(preds, t)
-        if node.try_block is not None:
-            outs = self.seq(list(node.try_block.nodes), [(t, "try")], try_region, scope)
-        else:
-            outs = [(t, None)]
-        if node.catch_block is not None:
-            # The catch edge leaves the end of the try region (the worst case: every step of the
-            # try block ran, then one failed), so a longest path sees try + except + finally.
-            if node.try_block is not None and outs:
-                source = self.single_node(outs, try_region)
-                outs = [(source, None)]
-            else:
-                source = t
-            exc_region = self.region(
-                f"except:{anchor}", "except", "except", node.catch_block, anchor, region
-            )
-            catch_outs = self.seq(
-                list(node.catch_block.nodes), [(source, "except")], exc_region, scope
-            )
-            for _, _, data in self.g.out_edges(source, data=True):
-                if data.get("label") == "except":
-                    data["kind"] = "except"
-            outs = outs + catch_outs
-        if node.finally_block is not None:
-            fin_region = self.region(
-                f"finally:{anchor}", "finally", "finally", node.finally_block, anchor, region
-            )
-            fin_preds = (
-                [(u, lbl or "finally") for u, lbl in self.single(outs, region)] if outs else []
-            )
-            outs = self.seq(list(node.finally_block.nodes), fin_preds, fin_region, scope)
-        return self.single(outs, region)
-
-    def loop(
-        self, node: Loop, preds: list[Pred], region: tuple[str, ...], scope: _Scope
-    ) -> list[Pred]:
-        if self.collapsed(node, region):
-            return self.summary("loop", node, list(node.nodes), preds, region)
-        anchor = f"{self.prefix}n{self._next}"
-        inner = self.region(f"loop:{anchor}", "loop", "loop", node, anchor, region)
-        entry = self.new("loop_entry", "loop", node, inner)
-        self.connect(preds, entry)
-        scope.breaks.append([])
-        scope.break_owner.append("loop")
-        body = self.seq(list(node.nodes), [(entry, None)], inner, scope)
-        breaks = scope.breaks.pop()
-        scope.break_owner.pop()
-        outs = [(b, None) for b in breaks]
-        if body:
-            tail = self.single_node(body, inner)
-            self.edge(tail, entry, None, kind="back", back=True)
-            outs.insert(0, (tail, None))
-        return self.single(outs, region)
-
-    def parallel(
-        self, node: Parallel, preds: list[Pred], region: tuple[str, ...], scope: _Scope
-    ) -> list[Pred]:
-        if self.collapsed(node, region):
-            return self.summary(f"parallel: {node.kind}", node, list(node.nodes), preds, region)
-        anchor = f"{self.prefix}n{self._next}"
-        inner = self.region(
-            f"parallel:{anchor}", "parallel", f"parallel: {node.kind}", node, anchor, region
-        )
-        fork = self.new("fork", f"parallel: {node.kind}", node, inner, parallel_kind=node.kind)
-        self.connect(preds, fork)
-        members = list(node.nodes)
-        parent = _wave_parents(members)
-        children: dict[int, list[int]] = {}
-        for i, p in enumerate(parent):
-            if p is not None:
-                children.setdefault(p, []).append(i)
-        leaves: list[Pred] = []
-        # Depth-first from the fork, members in list order (iterative: waves can be long chains).
-        todo: list[tuple[int, list[Pred]]] = [
-            (i, [(fork, None)]) for i, p in enumerate(parent) if p is None
-        ]
-        todo.reverse()
-        while todo:
-            i, member_preds = todo.pop()
-            outs = self.node(members[i], member_preds, inner, scope)
-            kids = children.get(i, [])
-            if not kids:
-                leaves.extend(outs)
-            for k in reversed(kids):
-                todo.append((k, outs))
-        if not members:
-            leaves.append((fork, None))
-        join = self.new("join", _WAVE_JOIN[node.kind], node, inner, parallel_kind=node.kind)
-        self.connect(leaves, join)
-        return [(join, None)]
-
     # whole workflow
 
     def build(self) -> nx.DiGraph:
@@ -713,7 +405,7 @@ class _Builder:
                 _, counted, _ = count_inside(fdef.nodes)
                 s = self.new(
                     "summary",
-                    _summary_text(f"{name}()", list(fdef.nodes)),
+                    summary_text(f"{name}()", list(fdef.nodes)),
                     fdef,
                     region,
                     counts=counted,
@@ -775,35 +467,6 @@ class _Builder:
             self.edge(call, target["entry"], None, kind="call", back=is_back)
 
 
-def _wave_parents(members: list[Any]) -> list[int | None]:
-    """For each parallel member, the index of the member it hangs under (graph-semantics §6.5).
-
-    ``None`` means it leaves the fork. Members are grouped by ``starts`` (missing = the first
-    wave); a member whose ``starts`` is S > the lowest hangs under the last member, in list
-    order, whose ``resolves`` is S; with no such member it starts from the fork.
-    """
-    starts = [getattr(m, "starts", None) for m in members]
-    resolves = [getattr(m, "resolves", None) for m in members]
-    known = [s for s in starts if s is not None]
-    if not known:
-        return [None] * len(members)
-    lowest = min(known)
-    parents: list[int | None] = []
-    for i, s in enumerate(starts):
-        if s is None or s <= lowest:
-            parents.append(None)
-            continue
-        last = None
-        for j, r in enumerate(resolves):
-            if j != i and r == s:
-                last = j
-        # A parent must itself start earlier, which rules out cycles even for odd numbers.
-        if last is not None and (starts[last] is None or starts[last] < s):
-            parents.append(last)
-        else:
-            parents.append(None)
-    return parents
-
 
 def build_flow(
     workflow: Workflow,
@@ -825,18 +488,3 @@ def build_flow(
     """
     return _Builder(workflow, id_prefix, depth, collapse_functions, collapse_nodes, chunk).build()
 
-
-def cluster_tree(
-    g: nx.DiGraph,
-) -> tuple[dict[tuple[str, ...], list[str]], dict[tuple[str, ...], list[str]]]:
-    """(cluster path → its node ids, cluster path → child cluster keys), in node-id order."""
-    nodes: dict[tuple[str, ...], list[str]] = {}
-    children: dict[tuple[str, ...], list[str]] = {}
-    for nid, data in g.nodes(data=True):
-        path = tuple(r for r in data["region"] if region_kind(r) in CLUSTER_REGION_KINDS)
-        nodes.setdefault(path, []).append(nid)
-        for i in range(len(path)):
-            kids = children.setdefault(path[:i], [])
-            if path[i] not in kids:
-                kids.append(path[i])
-    return nodes, children
