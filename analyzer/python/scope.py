@@ -31,6 +31,12 @@ class StepDecl:
     scope: "Scope"
     body_nodes: list[Any] | None = None
     awaited: bool = False
+    name_src: str | None = None
+    """The f-string the name came from, as written (for diagram labels, SEMANTICS §9)."""
+    config_keys: frozenset[str] = frozenset()
+    """The config fields written out in the source (labels show them, SEMANTICS §9)."""
+    body_seq: Any = None
+    """The walked body (``concurrency.Seq``): its exit and guards, for diagrams."""
 
     @property
     def params(self) -> list[cst.Param]:
