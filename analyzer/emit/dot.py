@@ -78,12 +78,12 @@ _SHAPES: dict[str, dict[str, str]] = {
         "margin": "0.08,0.02",
     },
     "loop_entry": {
-        "shape": "circle",
-        "style": "filled",
+        "shape": "box",
+        "style": "rounded,filled",
         "fillcolor": "#e6efff",
-        "fontsize": "9",
-        "width": "0.45",
-        "fixedsize": "true",
+        "color": "#5b7fc7",
+        "fontsize": "10",
+        "margin": "0.1,0.03",
     },
     "try": {
         "shape": "box",
@@ -101,6 +101,15 @@ _SHAPES: dict[str, dict[str, str]] = {
         "margin": "0.08,0.02",
     },
     "summary": {"shape": "box3d", "style": "filled", "fillcolor": "#f4f4f4"},
+    "raise": {
+        "shape": "octagon",
+        "style": "filled",
+        "fillcolor": "#fde2e0",
+        "color": "#c0392b",
+        "fontcolor": "#8e1f14",
+        "fontsize": "10",
+        "margin": "0.08,0.02",
+    },
 }
 
 # Region kind → cluster attributes.
@@ -198,9 +207,9 @@ class _Writer:
         elif kind in (
             "fork",
             "join",
-            "loop_entry",
             "try",
             "break",
+            "raise",
             "start",
             "end",
             "function_exit",
@@ -303,11 +312,19 @@ def _edge_attrs(g: nx.DiGraph, u: str, v: str, data: dict[str, Any]) -> dict[str
             attrs["lhead"] = _cluster_id(g, key)
     elif kind == "except":
         attrs.update(style="dashed", color="#c0392b", fontcolor="#c0392b")
-        tail_region = [r for r in g.nodes[u]["region"] if region_kind(r) == "try"]
-        if tail_region and g.nodes[u]["kind"] != "try":
-            attrs["ltail"] = _cluster_id(g, tail_region[-1])
+        # The except edge leaves the try cluster: any step in it may fail (SEMANTICS §9).
+        key = data.get("from_region")
+        if key is None:
+            inside = [r for r in g.nodes[u]["region"] if region_kind(r) == "try"]
+            key = inside[-1] if inside and g.nodes[u]["kind"] != "try" else None
+        if key is not None and key in g.nodes[u]["region"] and key not in g.nodes[v]["region"]:
+            attrs["ltail"] = _cluster_id(g, key)
+    elif kind == "raise":
+        attrs.update(color="#c0392b", fontcolor="#c0392b")
+    elif kind == "continue":
+        attrs.update(style="dashed", color="#5b7fc7", fontcolor="#5b7fc7")
     elif kind in ("return", "break"):
-        attrs.update(style="dashed", color="#888888")
+        attrs.update(style="dashed", color="#888888", fontcolor="#666666")
     return attrs
 
 

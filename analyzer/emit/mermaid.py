@@ -50,34 +50,68 @@ _SHAPES: dict[str, tuple[str, str]] = {
     "merge": ("((", "))"),
     "fork": ("[/", "\\]"),
     "join": ("[\\", "/]"),
-    "loop_entry": ("((", "))"),
+    "loop_entry": ("(", ")"),
     "try": ("[/", "/]"),
     "break": (">", "]"),
+    "raise": ("[\\", "\\]"),
     "summary": ("[", "]"),
 }
 
-_KIND_CLASS = {"fork": "par", "join": "par", "decision": "dec", "summary": "sum", "merge": "mrg"}
+_KIND_CLASS = {
+    "start": "trm",
+    "end": "trm",
+    "function_entry": "trm",
+    "function_exit": "trm",
+    "step_do": "stp",
+    "step_sleep": "stp",
+    "step_sleep_until": "stp",
+    "step_wait_for_event": "stp",
+    "function_call": "stp",
+    "decision": "dec",
+    "fork": "par",
+    "join": "par",
+    "merge": "mrg",
+    "loop_entry": "lop",
+    "try": "tri",
+    "break": "brk",
+    "raise": "rse",
+    "summary": "sum",
+}
 
-_CLASS_DEFS = [
-    "classDef par fill:#4a4a4a,stroke:#4a4a4a,color:#ffffff",
-    "classDef dec fill:#fffbe6,stroke:#b8a04a",
-    "classDef sum fill:#f4f4f4,stroke:#777777,stroke-dasharray:5 3",
-    "classDef mrg fill:#555555,stroke:#555555",
-]
+# Every class sets its fill, stroke and text colour: GitHub renders Mermaid with its light or its
+# dark theme, and a light fill with the dark theme's light text cannot be read (SEMANTICS §9).
+_CLASS_STYLES = {
+    "trm": "fill:#e8e8e8,stroke:#777777,color:#1a1a1a",
+    "stp": "fill:#ffffff,stroke:#555555,color:#1a1a1a",
+    "dec": "fill:#fff4cc,stroke:#b8a04a,color:#1a1a1a",
+    "par": "fill:#4a4a4a,stroke:#4a4a4a,color:#ffffff",
+    "mrg": "fill:#888888,stroke:#888888,color:#888888",
+    "lop": "fill:#dbe7ff,stroke:#5b7fc7,color:#1a1a1a",
+    "tri": "fill:#fff0d9,stroke:#d6a14a,color:#1a1a1a",
+    "brk": "fill:#f4f4f4,stroke:#888888,color:#333333,stroke-dasharray:3 3",
+    "rse": "fill:#fde2e0,stroke:#c0392b,color:#8e1f14",
+    "sum": "fill:#eeeeee,stroke:#777777,color:#1a1a1a,stroke-dasharray:5 3",
+}
 
 _STATUS_CLASS = {
-    "complete": "fill:#d8f0d8,stroke:#2e7d32",
-    "errored": "fill:#f8d4d2,stroke:#c62828,stroke-width:2px",
-    "running": "fill:#d5e8fb,stroke:#1565c0,stroke-width:2px",
-    "waiting": "fill:#fff1c4,stroke:#b58900",
-    "not_reached": "fill:#f3f3f3,stroke:#aaaaaa,color:#888888,stroke-dasharray:4 3",
+    "complete": "fill:#d8f0d8,stroke:#2e7d32,color:#1a1a1a",
+    "errored": "fill:#f8d4d2,stroke:#c62828,color:#1a1a1a,stroke-width:2px",
+    "running": "fill:#d5e8fb,stroke:#1565c0,color:#1a1a1a,stroke-width:2px",
+    "waiting": "fill:#fff1c4,stroke:#b58900,color:#1a1a1a",
+    "not_reached": "fill:#f3f3f3,stroke:#aaaaaa,color:#666666,stroke-dasharray:4 3",
 }
 
 _EDGE_STYLE = {
     "back": "stroke:#5b7fc7",
+    "continue": "stroke:#5b7fc7",
     "call": "stroke:#4f8a4f",
-    "except": "stroke:#c0392b,color:#c0392b",
+    "except": "stroke:#c0392b",
+    "raise": "stroke:#c0392b",
+    "return": "stroke:#888888",
+    "break": "stroke:#888888",
 }
+
+_DOTTED = ("back", "continue", "call", "except", "return", "break")
 
 _ESCAPES = {
     "#": "#35;",
@@ -168,6 +202,10 @@ def _subgraph_title(info: dict[str, Any]) -> str:
     return escape(short(info["label"], 48))
 
 
+def _subgraph_id(info: dict[str, Any]) -> str:
+    return f"sg_{info['kind']}_{info['anchor']}"
+
+
 def _render_graphs(
     graphs: list[tuple[str, nx.DiGraph]], overlay: Overlay | None
 ) -> tuple[str, int]:
@@ -191,9 +229,10 @@ def _render_graphs(
                 classes.setdefault(_KIND_CLASS[data["kind"]], []).append(nid)
         for key in children.get(path, []):
             info = g.graph["regions"][key]
-            out.append(
-                f'{indent}subgraph sg_{info["kind"]}_{info["anchor"]}["{_subgraph_title(info)}"]'
-            )
+            out.append(f'{indent}subgraph {_subgraph_id(info)}["{_subgraph_title(info)}"]')
+            # Without it Mermaid lays a subgraph out across the parent's direction (left to
+            # right), and a long workflow becomes a thin strip.
+            out.append(f"{indent}  direction TB")
             emit(g, path + (key,), indent + "  ", nodes, children)
             out.append(f"{indent}end")
 
@@ -202,6 +241,7 @@ def _render_graphs(
         if overlay.error:
             title += f" ({short(overlay.error, 60)})"
         out.append(f'  subgraph legend["{escape(title)}"]')
+        out.append("    direction TB")
         for status in STATUSES:
             out.append(f'    legend_{status}["{escape(STATUS_LABELS[status])}"]')
             classes.setdefault(status, []).append(f"legend_{status}")
@@ -210,6 +250,7 @@ def _render_graphs(
     for i, (title, g) in enumerate(graphs):
         nodes, children = cluster_tree(g)
         out.append(f'  subgraph wf{i}["{escape(title)}"]')
+        out.append("    direction TB")
         emit(g, (), "    ", nodes, children)
         out.append("  end")
 
@@ -219,27 +260,30 @@ def _render_graphs(
         for u in g.nodes:
             for _, v, data in sorted(g.out_edges(u, data=True), key=lambda e: e[2].get("order", 0)):
                 kind = data.get("kind", "flow")
-                arrow = "-.->" if kind in ("back", "call", "except", "return", "break") else "-->"
+                arrow = "-.->" if kind in _DOTTED else "-->"
+                source = u
+                if data.get("from_region") in g.graph["regions"]:
+                    # An except edge leaves the try subgraph: any step in it may fail.
+                    source = _subgraph_id(g.graph["regions"][data["from_region"]])
                 label = data.get("label")
                 if label and not (
                     label in ("try", "finally")
                     and kind == "flow"
                     and g.nodes[u]["kind"] != "decision"
                 ):
-                    out.append(f'  {u} {arrow}|"{escape(short(label))}"| {v}')
+                    out.append(f'  {source} {arrow}|"{escape(short(label))}"| {v}')
                 else:
-                    out.append(f"  {u} {arrow} {v}")
+                    out.append(f"  {source} {arrow} {v}")
                 if kind in _EDGE_STYLE:
                     edge_styles.setdefault(kind, []).append(count)
                 count += 1
 
-    out.extend("  " + c for c in _CLASS_DEFS)
-    for status, style in _STATUS_CLASS.items():
-        if status in classes:
-            out.append(f"  classDef {status} {style}")
+    for cls, style in (*_CLASS_STYLES.items(), *_STATUS_CLASS.items()):
+        if cls in classes:
+            out.append(f"  classDef {cls} {style}")
     for cls in sorted(classes):
         out.append(f"  class {','.join(classes[cls])} {cls}")
-    for kind in ("back", "call", "except"):
+    for kind in _EDGE_STYLE:
         if kind in edge_styles:
             out.append(f"  linkStyle {','.join(map(str, edge_styles[kind]))} {_EDGE_STYLE[kind]}")
     return "\n".join(out) + "\n", count

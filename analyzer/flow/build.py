@@ -50,8 +50,8 @@ that ``depth`` collapsing compares against.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -73,7 +73,9 @@ from wfgraph.schema import (
     Workflow,
 )
 
+from .calls import link_calls
 from .constructs import ConstructsMixin
+from .exits import ExitsMixin
 from .labels import DEFAULT_CONFIG, short, step_label, step_lines, summary_text
 from .regions import (
     CLUSTER_REGION_KINDS,
@@ -123,14 +125,15 @@ Pred = tuple[str, "str | None"]
 
 @dataclass
 class _Scope:
-    """Where ``break`` nodes of a body go: loop exits, switch merges, and the body's returns."""
+    """Where the exits of a body go: loop exits and heads, switch merges, the body's end."""
 
-    returns: list[str] = field(default_factory=list)
-    breaks: list[list[str]] = field(default_factory=list)  # innermost last; loops and switches
+    returns: list[Pred] = field(default_factory=list)
+    breaks: list[list[Pred]] = field(default_factory=list)  # innermost last; loops and switches
     break_owner: list[str] = field(default_factory=list)  # "loop" | "switch", parallel to breaks
+    loop_entries: list[str] = field(default_factory=list)  # heads of the enclosing loops
 
 
-class _Builder(ConstructsMixin):
+class _Builder(ConstructsMixin, ExitsMixin):
     def __init__(
         self,
         workflow: Workflow,
@@ -152,6 +155,8 @@ class _Builder(ConstructsMixin):
         self._calls: list[tuple[str, str, str]] = []  # (call node, caller body, callee)
         self._body = "run"
         self._order: dict[tuple[str, str | None], int] = {}  # (decision, label) → branch index
+        # dangling exit → the attributes of the edge that will leave it (kind, from_region)
+        self._dangling: dict[tuple[str, str | None], dict[str, Any]] = {}
 
     # nodes and edges
 
@@ -194,13 +199,27 @@ class _Builder(ConstructsMixin):
             attrs.setdefault("order", order)
         self.g.add_edge(u, v, label=label, kind=kind, back=back, **attrs)
 
-    def connect(self, preds: list[Pred], v: str) -> None:
+    def connect(self, preds: list[Pred], v: str, kind: str = "flow") -> None:
         for u, label in preds:
-            kind = "flow"
-            node_kind = self.g.nodes[u]["kind"]
-            if node_kind == "break":
-                kind = "return" if self.g.nodes[u]["label"] == "return" else "break"
-            self.edge(u, v, label, kind=kind)
+            attrs = self.attrs_of(u, label, kind)
+            if self.g.nodes[u]["kind"] == "break":
+                attrs["kind"] = "return" if self.g.nodes[u]["label"] == "return" else "break"
+            self.edge(u, v, label, **attrs)
+
+    def dangling(
+        self, u: str, label: str | None, kind: str, was: str | None = None, **attrs: Any
+    ) -> Pred:
+        """A path leaving ``u`` whose edge, once drawn, has kind ``kind`` (and ``attrs``);
+        relabelled from ``was``, it keeps its order among a decision's branches."""
+        order = self._order.get((u, was))
+        if order is not None:
+            self._order.setdefault((u, label), order)
+        self._dangling[(u, label)] = {"kind": kind, **attrs}
+        return (u, label)
+
+    def attrs_of(self, u: str, label: str | None, kind: str) -> dict[str, Any]:
+        """The edge attributes a dangling path asked for, else just ``kind``."""
+        return dict(self._dangling.get((u, label), {"kind": kind}))
 
     def region(
         self, key: str, kind: str, label: str, ref: Any, anchor: str, parent: tuple[str, ...]
@@ -266,55 +285,74 @@ class _Builder(ConstructsMixin):
             stack.extend(reversed(children(node)))
 
     def seq(
-        self, nodes: list[Any], preds: list[Pred], region: tuple[str, ...], scope: _Scope
+        self,
+        nodes: list[Any],
+        preds: list[Pred],
+        region: tuple[str, ...],
+        scope: _Scope,
+        guards: Sequence[Any] = (),
     ) -> list[Pred]:
-        if self.chunk:
-            return self.seq_chunked(nodes, preds, region, scope)
-        for node in nodes:
-            preds = self.node(node, preds, region, scope)
-        return preds
-
-    def seq_chunked(
-        self, nodes: list[Any], preds: list[Pred], region: tuple[str, ...], scope: _Scope
-    ) -> list[Pred]:
-        simple = (StepDo, StepSleep, StepSleepUntil, StepWaitForEvent, FunctionCall)
+        """``nodes`` in order, each guard before the node it stands before (SEMANTICS §9), a
+        loop's ``else`` clause with its loop, runs of plain steps chunked when asked."""
         run: list[Any] = []
-
-        def flush(preds: list[Pred]) -> list[Pred]:
-            assert self.chunk
-            for i in range(0, len(run), self.chunk):
-                part = run[i : i + self.chunk]
-                if len(part) == 1:
-                    preds = self.node(part[0], preds, region, scope)
-                    continue
-                first, last = part[0].name, part[-1].name
-                text = (
-                    f"{short(first, 24)} … {short(last, 24)}\n"
-                    + summary_text("sequence", part).split(" ", 1)[1]
-                )
-                _, counted, _ = count_inside(part)
-                s = self.new(
-                    "summary",
-                    text,
-                    None,
-                    region,
-                    counts=counted,
-                    collapsed="sequence",
-                    members=tuple(part),
-                )
-                self.connect(preds, s)
-                self.hidden_calls(s, part)
-                preds = [(s, None)]
-            run.clear()
-            return preds
-
-        for node in nodes:
-            if isinstance(node, simple) and not (isinstance(node, StepDo) and node.nodes):
+        g = i = 0
+        while True:
+            while g < len(guards) and guards[g].index <= i:
+                preds = self.guard(guards[g], self.flush(run, preds, region, scope), region, scope)
+                g += 1
+            if i >= len(nodes):
+                break
+            node = nodes[i]
+            if self.chunk and _plain(node):
                 run.append(node)
+                i += 1
                 continue
-            preds = flush(preds)
+            preds = self.flush(run, preds, region, scope)
+            orelse = getattr(node, "_orelse", None)
+            if isinstance(node, Loop) and orelse is not None:
+                count, _, n_guards = orelse
+                inner = [replace(x, index=x.index - i - 1) for x in guards[g : g + n_guards]]
+                rest = nodes[i + 1 : i + 1 + count]
+                preds = self.loop_with_else(node, rest, preds, region, scope, inner)
+                g, i = g + n_guards, i + 1 + count
+                continue
             preds = self.node(node, preds, region, scope)
-        return flush(preds)
+            i += 1
+        return self.flush(run, preds, region, scope)
+
+    def flush(
+        self, run: list[Any], preds: list[Pred], region: tuple[str, ...], scope: _Scope
+    ) -> list[Pred]:
+        """Draw the plain steps collected in ``run`` (``chunk`` mode): up to ``chunk`` at a
+        time as one summary."""
+        if not run:
+            return preds
+        assert self.chunk
+        for i in range(0, len(run), self.chunk):
+            part = run[i : i + self.chunk]
+            if len(part) == 1:
+                preds = self.node(part[0], preds, region, scope)
+                continue
+            first, last = part[0].name, part[-1].name
+            text = (
+                f"{short(first, 24)} … {short(last, 24)}\n"
+                + summary_text("sequence", part).split(" ", 1)[1]
+            )
+            _, counted, _ = count_inside(part)
+            s = self.new(
+                "summary",
+                text,
+                None,
+                region,
+                counts=counted,
+                collapsed="sequence",
+                members=tuple(part),
+            )
+            self.connect(preds, s)
+            self.hidden_calls(s, part)
+            preds = [(s, None)]
+        run.clear()
+        return preds
 
     def node(
         self, node: Any, preds: list[Pred], region: tuple[str, ...], scope: _Scope
@@ -336,9 +374,9 @@ class _Builder(ConstructsMixin):
                 # (JavaScript's ``switch``) it leaves the switch.
                 owners = scope.break_owner
                 at = max((i for i, o in enumerate(owners) if o == "loop"), default=len(owners) - 1)
-                scope.breaks[at].append(n)
+                scope.breaks[at].append((n, None))
             else:
-                scope.returns.append(n)
+                scope.returns.append((n, None))
             return []
         if isinstance(node, If):
             return self.decision(node, "if", preds, region, scope)
@@ -351,7 +389,7 @@ class _Builder(ConstructsMixin):
         if isinstance(node, Parallel):
             return self.parallel(node, preds, region, scope)
         if isinstance(node, (Block, Start)):
-            return self.seq(list(node.nodes), preds, region, scope)
+            return self.body(node, preds, region, scope)
         # FunctionDef never appears in a nodes list (SEMANTICS §1.3); nothing to draw.
         return preds
 
@@ -376,10 +414,18 @@ class _Builder(ConstructsMixin):
             )
             n = self.new(kind, step_label(node), node, inner, **_numbers(node))
             self.connect(preds, n)
-            return self.seq(list(node.nodes), [(n, None)], inner, scope)
+            # A step's body is a function of its own: its returns end the body, not the run.
+            own = _Scope()
+            return self.body(node, [(n, None)], inner, own, top=True) + own.returns
         n = self.new(kind, step_label(node), node, region, **_numbers(node))
         self.connect(preds, n)
         return [(n, None)]
+
+    def finish(self, scope: _Scope, outs: list[Pred], end: str) -> None:
+        """A body's paths reach its end: the fall-through ones and its returns."""
+        self.connect(outs, end)
+        for u, label in scope.returns:
+            self.edge(u, end, label, **self.attrs_of(u, label, "return"))
 
     # whole workflow
 
@@ -389,19 +435,17 @@ class _Builder(ConstructsMixin):
         start = self.new("start", "start", None, ())
         scope = _Scope()
         self._body = "run"
-        outs = self.seq(list(wf.nodes), [(start, None)], (), scope)
+        outs = self.body(wf, [(start, None)], (), scope, top=True)
         end = self.new("end", "end", None, ())
-        self.connect(outs, end)
-        for r in scope.returns:
-            self.edge(r, end, None, kind="return")
+        self.finish(scope, outs, end)
         g.graph["start"], g.graph["end"] = start, end
 
         for name, fdef in wf.functions.items():
             key = f"function:{name}"
             self._body = name
+            anchor = f"{self.prefix}n{self._next}"
+            region = self.region(key, "function", f"function {name}", fdef, anchor, ())
             if name in self.collapse_functions:
-                anchor = f"{self.prefix}n{self._next}"
-                region = self.region(key, "function", f"function {name}", fdef, anchor, ())
                 _, counted, _ = count_inside(fdef.nodes)
                 s = self.new(
                     "summary",
@@ -414,58 +458,21 @@ class _Builder(ConstructsMixin):
                 g.graph["functions"][name] = {"entry": s, "exit": s, "region": key}
                 self.hidden_calls(s, fdef.nodes)
                 continue
-            anchor = f"{self.prefix}n{self._next}"
-            region = self.region(key, "function", f"function {name}", fdef, anchor, ())
             entry = self.new("function_entry", f"{name}()", fdef, region)
             fscope = _Scope()
-            outs = self.seq(list(fdef.nodes), [(entry, None)], region, fscope)
+            outs = self.body(fdef, [(entry, None)], region, fscope, top=True)
             exit_ = self.new("function_exit", "return", fdef, region)
-            self.connect(outs, exit_)
-            for r in fscope.returns:
-                self.edge(r, exit_, None, kind="return")
+            self.finish(fscope, outs, exit_)
             g.graph["functions"][name] = {"entry": entry, "exit": exit_, "region": key}
 
-        self._link_calls()
+        link_calls(self.g, self._calls, self.edge)
         return g
 
-    def _link_calls(self) -> None:
-        """Call edges (call node → callee entry); those closing a recursion cycle are back edges."""
-        functions = self.g.graph["functions"]
-        callees: dict[str, list[str]] = {}
-        for _, caller, callee in self._calls:
-            if callee in functions and callee not in callees.setdefault(caller, []):
-                callees[caller].append(callee)
-        back: set[tuple[str, str]] = set()
-        state: dict[str, int] = {}  # 1 on the stack, 2 done
 
-        def visit(root: str) -> None:
-            # Iterative DFS, classifying call-graph edges whose target is on the stack as back.
-            state[root] = 1
-            stack: list[tuple[str, Iterator[str]]] = [(root, iter(callees.get(root, [])))]
-            while stack:
-                body, it = stack[-1]
-                nxt = next(it, None)
-                if nxt is None:
-                    state[body] = 2
-                    stack.pop()
-                    continue
-                if state.get(nxt) == 1:
-                    back.add((body, nxt))
-                elif nxt not in state:
-                    state[nxt] = 1
-                    stack.append((nxt, iter(callees.get(nxt, []))))
-
-        for body in ["run", *functions]:
-            if body not in state:
-                visit(body)
-        for call, caller, callee in self._calls:
-            target = functions.get(callee)
-            if target is None:
-                self.g.nodes[call]["missing_callee"] = True
-                continue
-            is_back = (caller, callee) in back
-            self.edge(call, target["entry"], None, kind="call", back=is_back)
-
+def _plain(node: Any) -> bool:
+    """A step or call that chunking may fold into a summary (not a step with steps inside)."""
+    simple = (StepDo, StepSleep, StepSleepUntil, StepWaitForEvent, FunctionCall)
+    return isinstance(node, simple) and not (isinstance(node, StepDo) and node.nodes)
 
 
 def build_flow(

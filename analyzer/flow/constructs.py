@@ -3,15 +3,19 @@ parallels (the shapes are described in ``build.py``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wfgraph.schema import If, Loop, Parallel, Switch, Try
 
-from .labels import JOIN_LABELS, short, wrap
+from .labels import JOIN_LABELS, loop_lines, short, wrap
 from .waves import wave_parents
 
 if TYPE_CHECKING:
     from .build import Pred, _Builder, _Scope
+
+
+FOREVER = ("while True", "while 1")
+"""Loop headers that end only by ``break`` (or an exit): no edge for the iteration ending."""
 
 
 class ConstructsMixin:
@@ -48,12 +52,12 @@ class ConstructsMixin:
         for i, branch in enumerate(node.branches):
             text = null_label if branch.condition is None else branch.condition
             self._order.setdefault((d, text), i)
-            outs.extend(self.seq(list(branch.nodes), [(d, text)], inner, scope))
+            outs.extend(self.body(branch, [(d, text)], inner, scope))
         if all(b.condition is not None for b in node.branches):
             self._order.setdefault((d, null_label), len(node.branches))
             outs.append((d, null_label))
         if what == "switch":
-            outs.extend((b, None) for b in scope.breaks.pop())
+            outs.extend(scope.breaks.pop())
             scope.break_owner.pop()
         if len(outs) <= 1:
             return outs
@@ -70,31 +74,41 @@ class ConstructsMixin:
         if self.collapsed(node, region):
             return self.summary("try", node, [n for b in blocks for n in b.nodes], preds, region)
         anchor = f"{self.prefix}n{self._next}"
-        try_region = self.region(f"try:{anchor}", "try", "try", node, anchor, region)
+        key = f"try:{anchor}"
+        try_region = self.region(key, "try", "try", node, anchor, region)
         t = self.new("try", "try", node, try_region)
         self.connect(preds, t)
         if node.try_block is not None:
-            outs = self.seq(list(node.try_block.nodes), [(t, "try")], try_region, scope)
+            outs = self.body(node.try_block, [(t, "try")], try_region, scope)
+        elif getattr(node, "_body_exit", None) is not None:
+            outs = self.leave(node._body_exit, [(t, "try")], try_region, scope)
         else:
             outs = [(t, None)]
-        if node.catch_block is not None:
-            # The catch edge leaves the end of the try region (the worst case: every step of the
-            # try block ran, then one failed), so a longest path sees try + except + finally.
+        handlers = getattr(node, "_handlers", ())
+        if node.catch_block is not None or handlers:
+            # The except edges leave the try cluster (renderers draw them from its border):
+            # any step of the try block may fail. In the graph they start at its last node, so
+            # that the handler is laid out below the block.
             if node.try_block is not None and outs:
                 source = self.single_node(outs, try_region)
                 outs = [(source, None)]
             else:
                 source = t
+        if node.catch_block is not None:
             exc_region = self.region(
                 f"except:{anchor}", "except", "except", node.catch_block, anchor, region
             )
-            catch_outs = self.seq(
-                list(node.catch_block.nodes), [(source, "except")], exc_region, scope
+            catch_outs = self.body(
+                node.catch_block, [(source, "except")], exc_region, scope
             )
             for _, _, data in self.g.out_edges(source, data=True):
                 if data.get("label") == "except":
-                    data["kind"] = "except"
+                    data.update(kind="except", from_region=key)
             outs = outs + catch_outs
+        elif handlers:
+            # From the try node (still drawn from the cluster's border): the block's last node
+            # already has the edge of the path that did not fail.
+            outs = outs + self.silent_handlers(handlers, t, key, region, scope)
         if node.finally_block is not None:
             fin_region = self.region(
                 f"finally:{anchor}", "finally", "finally", node.finally_block, anchor, region
@@ -102,29 +116,69 @@ class ConstructsMixin:
             fin_preds = (
                 [(u, lbl or "finally") for u, lbl in self.single(outs, region)] if outs else []
             )
-            outs = self.seq(list(node.finally_block.nodes), fin_preds, fin_region, scope)
+            outs = self.body(node.finally_block, fin_preds, fin_region, scope)
         return self.single(outs, region)
+
+    def silent_handlers(
+        self: "_Builder",
+        handlers: tuple[tuple[str | None, Any], ...],
+        source: str,
+        key: str,
+        region: tuple[str, ...],
+        scope: _Scope,
+    ) -> list[Pred]:
+        """Handlers without steps (SEMANTICS §9): errors are caught, and the workflow goes on
+        after the ``try`` (or re-raises, returns…): an ``except`` edge says which."""
+        outs: list[Pred] = []
+        for condition, found in handlers:
+            label = f"except {condition}" if condition else "except"
+            pred = self.dangling(source, label, "except", from_region=key)
+            if found is None:
+                outs.append(pred)
+            else:
+                self.leave(found, [pred], region, scope, kind="except")
+        return outs
 
     def loop(
         self: "_Builder", node: Loop, preds: list[Pred], region: tuple[str, ...], scope: _Scope
     ) -> list[Pred]:
+        normal, breaks = self.loop_parts(node, preds, region, scope)
+        return self.single(normal + breaks, region)
+
+    def loop_parts(
+        self: "_Builder", node: Loop, preds: list[Pred], region: tuple[str, ...], scope: _Scope
+    ) -> tuple[list[Pred], list[Pred]]:
+        """A loop's (normal exits, ``break`` exits): its tail when the iteration ends, or its
+        head when every path through the body leaves it; ``while True`` ends only by
+        ``break``."""
+        title, details = loop_lines(node)
         if self.collapsed(node, region):
-            return self.summary("loop", node, list(node.nodes), preds, region)
+            what = short(title[0], 30) if getattr(node, "_header", None) else "loop"
+            return self.summary(what, node, list(node.nodes), preds, region), []
         anchor = f"{self.prefix}n{self._next}"
         inner = self.region(f"loop:{anchor}", "loop", "loop", node, anchor, region)
-        entry = self.new("loop_entry", "loop", node, inner)
+        label = "\n".join(title + details)
+        entry = self.new(
+            "loop_entry", label, node, inner, title=tuple(title), details=tuple(details)
+        )
         self.connect(preds, entry)
         scope.breaks.append([])
         scope.break_owner.append("loop")
-        body = self.seq(list(node.nodes), [(entry, None)], inner, scope)
+        scope.loop_entries.append(entry)
+        body = self.body(node, [(entry, None)], inner, scope)
         breaks = scope.breaks.pop()
         scope.break_owner.pop()
-        outs = [(b, None) for b in breaks]
+        scope.loop_entries.pop()
+        forever = getattr(node, "_header", None) in FOREVER
+        normal: list[Pred] = []
         if body:
             tail = self.single_node(body, inner)
             self.edge(tail, entry, None, kind="back", back=True)
-            outs.insert(0, (tail, None))
-        return self.single(outs, region)
+            if not forever:
+                normal.append((tail, None))
+        elif not forever:
+            normal.append((entry, None))
+        return normal, breaks
 
     def parallel(
         self: "_Builder", node: Parallel, preds: list[Pred], region: tuple[str, ...], scope: _Scope

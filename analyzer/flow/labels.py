@@ -1,5 +1,9 @@
-"""Label text of flow-graph nodes: step names and the config that differs from the defaults,
-summaries, parallel joins (SEMANTICS §9). Shared by the builder and the renderers."""
+"""Label text of flow-graph nodes (SEMANTICS §9): step names as the Python source wrote them, the
+config a step states or changes, loop headers with their trip counts, literal call arguments,
+exits, summaries, parallel joins. Shared by the builder and the renderers.
+
+Side information comes from the walker (``python/diagram_info.py``) through the schema nodes'
+private attributes; a graph read from JSON has none, and its labels fall back to the JSON's text."""
 
 from __future__ import annotations
 
@@ -10,13 +14,24 @@ from wfgraph.schema import FunctionCall, StepDo, StepSleep, StepSleepUntil, Step
 
 from .regions import count_inside
 
-__all__ = ["DEFAULT_CONFIG", "JOIN_LABELS", "short", "step_label", "step_lines", "summary_text", "wrap"]
+__all__ = [
+    "DEFAULT_CONFIG",
+    "JOIN_LABELS",
+    "exit_label",
+    "loop_lines",
+    "short",
+    "step_label",
+    "step_lines",
+    "summary_text",
+    "wrap",
+]
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "retries": {"limit": 5, "delay": 1000, "backoff": "exponential"},
     "timeout": 10000,
 }
-"""The graph's default ``step_do`` config (graph-semantics §3.3); labels show only differences."""
+"""The graph's default ``step_do`` config (graph-semantics §3.3). Labels show what differs from it,
+and what the source states explicitly even when it equals it (``limit 5``)."""
 
 JOIN_LABELS = {
     "all": "all done",
@@ -55,7 +70,6 @@ def _duration(value: Any) -> str:
     return str(value)
 
 
-
 def summary_text(what: str, nodes: list[Any]) -> str:
     steps, _, calls = count_inside(nodes)
     parts = [f"{steps} step{'s' if steps != 1 else ''}"]
@@ -64,40 +78,55 @@ def summary_text(what: str, nodes: list[Any]) -> str:
     return f"{what} ({', '.join(parts)})"
 
 
+def _name(node: Any) -> str:
+    """A step's name as the source wrote it: an f-string's text rather than ``${...}`` (§9)."""
+    return getattr(node, "_name_src", None) or node.name
+
+
+def _config_details(node: StepDo) -> list[str]:
+    """Retries and timeout: what differs from the defaults, or is written out in the source."""
+    written = getattr(node, "_config_keys", None) or frozenset()
+    retries = node.config.retries
+    dflt = DEFAULT_CONFIG["retries"]
+
+    def shown(key: str, value: Any, default: Any) -> bool:
+        return value != default or key in written
+
+    parts = []
+    if shown("retries.limit", retries.limit, dflt["limit"]):
+        parts.append("none" if retries.limit == 0 else f"limit {retries.limit}")
+    if retries.limit != 0:
+        if shown("retries.delay", retries.delay, dflt["delay"]):
+            parts.append(f"delay {_duration(retries.delay)}")
+        if shown("retries.backoff", retries.backoff, dflt["backoff"]):
+            parts.append(retries.backoff)
+    details = ["retries: " + ", ".join(parts)] if parts else []
+    if shown("timeout", node.config.timeout, DEFAULT_CONFIG["timeout"]):
+        details.append(f"timeout: {_duration(node.config.timeout)}")
+    return details
+
 
 def step_lines(node: Any) -> tuple[list[str], list[str]]:
     """(title lines, detail lines) of a step or call node: the wrapped name, then what differs
     from the defaults (retries and timeout of a ``step_do``; a sleep's duration; an event type)."""
     if isinstance(node, StepDo):
-        details = []
-        retries = node.config.retries
-        dflt = DEFAULT_CONFIG["retries"]
-        diffs = []
-        if retries.limit != dflt["limit"]:
-            diffs.append("none" if retries.limit == 0 else f"limit {retries.limit}")
-        if retries.delay != dflt["delay"] and retries.limit != 0:
-            diffs.append(f"delay {_duration(retries.delay)}")
-        if retries.backoff != dflt["backoff"] and retries.limit != 0:
-            diffs.append(retries.backoff)
-        if diffs:
-            details.append("retries: " + ", ".join(diffs))
-        if node.config.timeout != DEFAULT_CONFIG["timeout"]:
-            details.append(f"timeout: {_duration(node.config.timeout)}")
-        return wrap(node.name), details
+        return wrap(_name(node)), _config_details(node)
     if isinstance(node, StepSleep):
-        return wrap(node.name), [f"sleep {_duration(node.duration)}"]
+        return wrap(_name(node)), [f"sleep {_duration(node.duration)}"]
     if isinstance(node, StepSleepUntil):
         when = "a computed time" if node.timestamp == "generated" else node.timestamp
-        return wrap(node.name), [f"sleep until {when}"]
+        return wrap(_name(node)), [f"sleep until {when}"]
     if isinstance(node, StepWaitForEvent):
         if node.options is None:
-            return wrap(node.name), ["wait for event"]
-        details = wrap(f"wait for event: {node.options.event_type}")
+            return wrap(_name(node)), ["wait for event"]
+        event_type = getattr(node, "_event_type_src", None) or node.options.event_type
+        details = wrap(f"wait for event: {event_type}")
         if node.options.timeout not in (0, "0"):
             details.append(f"timeout: {_duration(node.options.timeout)}")
-        return wrap(node.name), details
+        return wrap(_name(node)), details
     if isinstance(node, FunctionCall):
-        return wrap(f"call {node.name}()"), []
+        args = getattr(node, "_args", None) or ""
+        return wrap(f"call {node.name}({args})"), []
     raise TypeError(f"not a step or call node: {type(node).__name__}")
 
 
@@ -105,3 +134,20 @@ def step_label(node: Any) -> str:
     """The label of a step / call node: :func:`step_lines` joined by newlines."""
     title, details = step_lines(node)
     return "\n".join(title + details)
+
+
+def loop_lines(node: Any) -> tuple[list[str], list[str]]:
+    """(title, details) of a loop's head: its header, shortened, and its static trip count."""
+    header = getattr(node, "_header", None)
+    title = wrap(short(header, 48)) if header else ["loop"]
+    trips = getattr(node, "_trips", None)
+    return title, ([f"× {trips:,}"] if trips is not None else [])
+
+
+def exit_label(kind: str, text: str | None, condition: str | None = None) -> str:
+    """The text of a path that leaves: a raise terminal's label, or an exit edge's."""
+    if kind == "raise":
+        return f"raise {text}" if text else "raise"
+    if kind == "return":
+        return condition or "return"
+    return f"{condition}: {kind}" if condition else kind
