@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from wfgraph.analyzer.emit.dot import GraphvizNotFound, render_dot, render_image
+from wfgraph.analyzer.emit.dot import render_dot
+from wfgraph.analyzer.emit.image import GraphvizNotFound, render_image
 from wfgraph.analyzer.flow.overlay import load_instance
 
 from wfgraph.schema import Workflow

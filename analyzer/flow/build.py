@@ -1,9 +1,10 @@
 """The schema tree → a networkx ``DiGraph`` of control flow (DESIGN.md, Data flow).
 
 One structure shared by the renderers (``emit/dot.py``, ``emit/mermaid.py``). The builder lives
-here; its compound constructs in ``constructs.py``, label text in ``labels.py``, region kinds
-and cluster trees in ``regions.py``, parallel waves in ``waves.py``. :func:`build_flow` turns one :class:`~wfgraph.schema.Workflow` into a
-graph with:
+here; sequences, guards and exits in ``sequences.py``, compound constructs in
+``constructs.py``, call edges in ``calls.py``, label text in ``labels.py``, region kinds and
+cluster trees in ``regions.py``, parallel waves in ``waves.py``. :func:`build_flow` turns one
+:class:`~wfgraph.schema.Workflow` into a graph with:
 
 * one ``start`` and one ``end`` node for ``run``, and one ``function_entry`` / ``function_exit``
   pair per entry of ``workflow.functions`` (each body built once, as its own region);
@@ -11,8 +12,9 @@ graph with:
 * ``if`` / ``switch`` as a ``decision`` node whose out-edges carry the condition text
   (``"else"`` / ``"default"`` for a ``null`` condition, added when the source has none), joined
   again by a ``merge`` node;
-* ``try`` as a ``try`` node, the try block, an ``"except"`` edge from the end of the try region
-  to the catch block, and the finally block after both;
+* ``try`` as a ``try`` node, the try block, ``except`` edges (``from_region``: the try region,
+  which renderers draw them from) to the catch block or, for handlers without steps, to where
+  the workflow goes on, and the finally block after both;
 * ``parallel`` as ``fork`` / ``join`` labelled with its kind; members hang in waves read from
   ``starts`` / ``resolves`` exactly as Cloudflare's renderer reads them
   (reference/graph-semantics.md §6.5): members with the lowest ``starts`` (a missing value
@@ -20,16 +22,19 @@ graph with:
   hangs under the *last* member (in list order) that resolves at R; members nothing hangs
   under flow into the join. Without numbers every member leaves the fork (one wave). A
   ``block`` member (SEMANTICS §4.6) is a sequence inside its branch;
-* loops as a ``loop_entry`` node, the body, a back edge from the end of the body to the entry
-  (edge attribute ``back=True``) and an exit from the end of the body (a ``break`` exits too);
-* ``function_call`` nodes linked by a ``call`` edge to the entry of the called function;
-  call edges that close a recursion cycle are back edges too;
-* ``break`` nodes end their branch: ``kind="return"`` flows to the end of the enclosing body,
-  ``kind="break"`` to the exit of the innermost loop (Python's ``break`` inside ``match``), or
-  to the ``switch`` merge when there is no loop (JavaScript's ``switch`` ``break``).
+* loops as a ``loop_entry`` node (its header and static trip count), the body, a back edge
+  from the end of the body to the entry (edge attribute ``back=True``) and an exit from the end
+  of the body (none for ``while True``); a loop's ``else`` clause runs on that exit only;
+* ``function_call`` nodes, and one ``call`` edge per called function from its first call to its
+  entry (SEMANTICS §9); a call edge that closes a recursion cycle is a back edge;
+* where paths end (SEMANTICS §9, from the walker's side information): ``raise`` at a ``raise``
+  terminal node; ``return`` (and JSON ``break`` nodes of kind ``return``) to the end of the
+  enclosing body; ``break`` to the exit of the innermost loop (or, for a JSON ``break`` node
+  with no loop around it, JavaScript's ``switch``, to the switch merge); ``continue`` back to the
+  loop entry; step-less guards as ``decision`` nodes with ``guard=True``.
 
 Every edge has ``back`` (bool) and ``kind`` (``"flow"``, ``"back"``, ``"call"``, ``"except"``,
-``"return"``, ``"break"``) attributes and an optional ``label``, so
+``"raise"``, ``"return"``, ``"break"``, ``"continue"``) attributes and an optional ``label``, so
 ``G.edge_subgraph(non-back edges)`` is a DAG. Every node has ``kind``, ``label`` (lines joined
 by ``"\\n"``), ``ref`` (the schema node or None), ``region`` (tuple of region keys, outermost
 first) and ``counts`` (1 for ``step_do`` and ``step_wait_for_event``: the executions the step
@@ -50,8 +55,8 @@ that ``depth`` collapsing compares against.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -75,7 +80,7 @@ from wfgraph.schema import (
 
 from .calls import link_calls
 from .constructs import ConstructsMixin
-from .exits import ExitsMixin
+from .sequences import SequencesMixin
 from .labels import DEFAULT_CONFIG, short, step_label, step_lines, summary_text
 from .regions import (
     CLUSTER_REGION_KINDS,
@@ -133,7 +138,7 @@ class _Scope:
     loop_entries: list[str] = field(default_factory=list)  # heads of the enclosing loops
 
 
-class _Builder(ConstructsMixin, ExitsMixin):
+class _Builder(ConstructsMixin, SequencesMixin):
     def __init__(
         self,
         workflow: Workflow,
@@ -284,76 +289,6 @@ class _Builder(ConstructsMixin, ExitsMixin):
                 self._calls.append((s, self._body, node.name))
             stack.extend(reversed(children(node)))
 
-    def seq(
-        self,
-        nodes: list[Any],
-        preds: list[Pred],
-        region: tuple[str, ...],
-        scope: _Scope,
-        guards: Sequence[Any] = (),
-    ) -> list[Pred]:
-        """``nodes`` in order, each guard before the node it stands before (SEMANTICS §9), a
-        loop's ``else`` clause with its loop, runs of plain steps chunked when asked."""
-        run: list[Any] = []
-        g = i = 0
-        while True:
-            while g < len(guards) and guards[g].index <= i:
-                preds = self.guard(guards[g], self.flush(run, preds, region, scope), region, scope)
-                g += 1
-            if i >= len(nodes):
-                break
-            node = nodes[i]
-            if self.chunk and _plain(node):
-                run.append(node)
-                i += 1
-                continue
-            preds = self.flush(run, preds, region, scope)
-            orelse = getattr(node, "_orelse", None)
-            if isinstance(node, Loop) and orelse is not None:
-                count, _, n_guards = orelse
-                inner = [replace(x, index=x.index - i - 1) for x in guards[g : g + n_guards]]
-                rest = nodes[i + 1 : i + 1 + count]
-                preds = self.loop_with_else(node, rest, preds, region, scope, inner)
-                g, i = g + n_guards, i + 1 + count
-                continue
-            preds = self.node(node, preds, region, scope)
-            i += 1
-        return self.flush(run, preds, region, scope)
-
-    def flush(
-        self, run: list[Any], preds: list[Pred], region: tuple[str, ...], scope: _Scope
-    ) -> list[Pred]:
-        """Draw the plain steps collected in ``run`` (``chunk`` mode): up to ``chunk`` at a
-        time as one summary."""
-        if not run:
-            return preds
-        assert self.chunk
-        for i in range(0, len(run), self.chunk):
-            part = run[i : i + self.chunk]
-            if len(part) == 1:
-                preds = self.node(part[0], preds, region, scope)
-                continue
-            first, last = part[0].name, part[-1].name
-            text = (
-                f"{short(first, 24)} … {short(last, 24)}\n"
-                + summary_text("sequence", part).split(" ", 1)[1]
-            )
-            _, counted, _ = count_inside(part)
-            s = self.new(
-                "summary",
-                text,
-                None,
-                region,
-                counts=counted,
-                collapsed="sequence",
-                members=tuple(part),
-            )
-            self.connect(preds, s)
-            self.hidden_calls(s, part)
-            preds = [(s, None)]
-        run.clear()
-        return preds
-
     def node(
         self, node: Any, preds: list[Pred], region: tuple[str, ...], scope: _Scope
     ) -> list[Pred]:
@@ -467,12 +402,6 @@ class _Builder(ConstructsMixin, ExitsMixin):
 
         link_calls(self.g, self._calls, self.edge)
         return g
-
-
-def _plain(node: Any) -> bool:
-    """A step or call that chunking may fold into a summary (not a step with steps inside)."""
-    simple = (StepDo, StepSleep, StepSleepUntil, StepWaitForEvent, FunctionCall)
-    return isinstance(node, simple) and not (isinstance(node, StepDo) and node.nodes)
 
 
 def build_flow(

@@ -1,4 +1,5 @@
-"""Where paths end (SEMANTICS §9): the builder's sequences with their exits and guards.
+"""A body's sequence (SEMANTICS §9): its nodes in order, the guards between them, a loop's ``else``
+clause, runs of steps chunked for Mermaid's limits, and where its paths end.
 
 The JSON cannot say that a path ends, so the walker keeps it beside the schema containers
 (``python/diagram_info.py``): each sequence's ``_exit`` (``raise``, ``return``, ``break``,
@@ -18,17 +19,20 @@ Without side information (a graph read from JSON) nothing here applies: sequence
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from wfgraph.schema import Break, Loop
+from wfgraph.schema import Break, FunctionCall, Loop, StepDo, StepSleep, StepSleepUntil, StepWaitForEvent
 
-from .labels import exit_label, wrap
+from .labels import exit_label, short, summary_text, wrap
+from .regions import count_inside
 
 if TYPE_CHECKING:
     from .build import Pred, _Builder, _Scope
 
 
-class ExitsMixin:
+class SequencesMixin:
     def body(
         self: "_Builder",
         container: Any,
@@ -47,6 +51,80 @@ class ExitsMixin:
         if top and found.kind == "return":
             return outs
         return self.leave(found, outs, region, scope)
+
+    def seq(
+        self: "_Builder",
+        nodes: list[Any],
+        preds: list["Pred"],
+        region: tuple[str, ...],
+        scope: "_Scope",
+        guards: Sequence[Any] = (),
+    ) -> list["Pred"]:
+        """``nodes`` in order, each guard before the node it stands before (SEMANTICS §9), a
+        loop's ``else`` clause with its loop, runs of plain steps chunked when asked."""
+        run: list[Any] = []
+        g = i = 0
+        while True:
+            while g < len(guards) and guards[g].index <= i:
+                preds = self.guard(guards[g], self.flush(run, preds, region, scope), region, scope)
+                g += 1
+            if i >= len(nodes):
+                break
+            node = nodes[i]
+            if self.chunk and _plain(node):
+                run.append(node)
+                i += 1
+                continue
+            preds = self.flush(run, preds, region, scope)
+            orelse = getattr(node, "_orelse", None)
+            if isinstance(node, Loop) and orelse is not None:
+                count, _, n_guards = orelse
+                inner = [replace(x, index=x.index - i - 1) for x in guards[g : g + n_guards]]
+                rest = nodes[i + 1 : i + 1 + count]
+                preds = self.loop_with_else(node, rest, preds, region, scope, inner)
+                g, i = g + n_guards, i + 1 + count
+                continue
+            preds = self.node(node, preds, region, scope)
+            i += 1
+        return self.flush(run, preds, region, scope)
+
+    def flush(
+        self: "_Builder",
+        run: list[Any],
+        preds: list["Pred"],
+        region: tuple[str, ...],
+        scope: "_Scope",
+    ) -> list["Pred"]:
+        """Draw the plain steps collected in ``run`` (``chunk`` mode): up to ``chunk`` at a
+        time as one summary."""
+        if not run:
+            return preds
+        assert self.chunk
+        for i in range(0, len(run), self.chunk):
+            part = run[i : i + self.chunk]
+            if len(part) == 1:
+                preds = self.node(part[0], preds, region, scope)
+                continue
+            first, last = part[0].name, part[-1].name
+            text = (
+                f"{short(first, 24)} … {short(last, 24)}\n"
+                + summary_text("sequence", part).split(" ", 1)[1]
+            )
+            _, counted, _ = count_inside(part)
+            s = self.new(
+                "summary",
+                text,
+                None,
+                region,
+                counts=counted,
+                collapsed="sequence",
+                members=tuple(part),
+            )
+            self.connect(preds, s)
+            self.hidden_calls(s, part)
+            preds = [(s, None)]
+        run.clear()
+        return preds
 
     def leave(
         self: "_Builder",
@@ -129,3 +207,9 @@ class ExitsMixin:
         if found is not None:
             outs = self.leave(found, outs, region, scope)
         return self.single(outs + breaks, region)
+
+
+def _plain(node: Any) -> bool:
+    """A step or call that chunking may fold into a summary (not a step with steps inside)."""
+    simple = (StepDo, StepSleep, StepSleepUntil, StepWaitForEvent, FunctionCall)
+    return isinstance(node, simple) and not (isinstance(node, StepDo) and node.nodes)
