@@ -16,6 +16,7 @@ from wfgraph.schema import Graph, Workflow
 
 from .python import facts as F
 from .diagnostics import ANALYSIS_ERROR, PARSE_ERROR, NOT_FOLLOWED, Diagnostic
+from .python.diagram_info import attach_sequence
 from .python.facts import Fact
 from .python.functions import has_steps, iter_nodes
 from .project.imports import find_project
@@ -220,7 +221,8 @@ def analyze_class(classes: Classes, cls: ClassRef, implicit: bool | None) -> Wor
     functions = walker.functions.finish(nodes)
     if not has_steps(nodes) and not functions:
         return finished(WorkflowAnalysis(name, cls.node, run, None, reason="runs no steps: no graph"), walker)
-    workflow = Workflow(class_name=name, functions=functions, nodes=nodes)
+    workflow = attach_sequence(Workflow(class_name=name, functions=functions, nodes=nodes),
+                               walker.run_seq)
     apply_payloads(walker, run, event_name, workflow)
     return finished(WorkflowAnalysis(name, cls.node, run, Graph(workflow=workflow)), walker)
 

@@ -36,13 +36,26 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_text in (("dot", "draw each workflow as Graphviz DOT (or SVG/PNG with -o)"),
                             ("mermaid", "draw each workflow as a Mermaid flowchart")):
         diagram = sub.add_parser(name, help=help_text)
-        diagram.add_argument("paths", nargs="+", metavar="PATH", help="a file or directory")
+        diagram.add_argument("paths", nargs="*", metavar="PATH", help="a file or directory")
         diagram.add_argument("--class", dest="class_name", metavar="NAME", help="only this workflow class")
-        diagram.add_argument("--depth", type=int, metavar="N", help="collapse nesting deeper than N")
+        diagram.add_argument("--depth", type=_depth, metavar="N", help="collapse nesting deeper than N")
         diagram.add_argument("--instance", metavar="FILE",
                              help="colour nodes by a run: the JSON of GET …/instances/{id}")
+        suffix = "svg" if name == "dot" else "mmd"
         diagram.add_argument("-o", "--output", metavar="FILE",
-                             help="write to FILE" + (" (.dot, .svg or .png)" if name == "dot" else ""))
+                             help="write to FILE" + (" (.dot, .svg or .png)" if name == "dot" else "")
+                             + f"; DIR/ or a path with {{class}} / {{module}} (docs/{{class}}.{suffix}) "
+                             "writes one file per workflow")
+        diagram.add_argument("--check", action="store_true",
+                             help="write nothing: exit 1 naming each output that is missing or "
+                             "stale (for CI and pre-commit)")
+        if name == "dot":
+            diagram.add_argument("--scale", type=_scale, default=1.0, metavar="FACTOR",
+                                 help="PNG resolution as a multiple of 96 dpi (2 for HiDPI screens)")
+        else:
+            diagram.add_argument("--update", action="append", metavar="FILE.md",
+                                 help="replace the Mermaid block between <!-- wfgraph: PATH[::Class] "
+                                 "--> and <!-- /wfgraph --> markers (repeatable)")
         _add_common(diagram)
 
     check = sub.add_parser("check", help="step budget and lint rules, for CI before deploy")
@@ -93,6 +106,26 @@ def _split_paths(argv: list[str]) -> tuple[list[str], list[str] | None]:
         cut = argv.index("--")
         return argv[:cut], argv[cut + 1:]
     return argv, None
+
+
+def _depth(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value <= 10:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 10, got {text}")
+    return value
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:

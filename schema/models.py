@@ -45,6 +45,30 @@ class _Numbered(_Located):
     _omit_when_none = frozenset({"starts", "resolves"})
 
 
+# Side information for diagrams (SEMANTICS §9): what the JSON cannot say, kept beside the nodes
+# as private attributes, never serialised. Values are plain data (text, numbers, tuples and the
+# walker's frozen records), so they survive worker processes (``portable.detach``).
+
+
+class _Sequence(_Model):
+    """A container of a node sequence: where its paths end and the step-less guards in it."""
+
+    _exit: Any = PrivateAttr(default=None)
+    """How the sequence ends when it does not just fall through: ``raise`` (with the exception as
+    written), ``return``, ``break`` or ``continue``."""
+    _guards: Any = PrivateAttr(default=())
+    """Step-less ``if`` statements (dropped from the JSON, SEMANTICS §5) whose branches leave the
+    sequence, each with the index of the node it stands before."""
+
+
+class _Named(_Numbered):
+    _name_src: Any = PrivateAttr(default=None)
+    """The name as the source wrote it, when it is neither a string literal nor a constant: an
+    f-string's text with its placeholders (``embed chunk {index}``), a dynamic expression's
+    source. Diagrams label f-string names with it (SEMANTICS §9); ``wfgraph diff`` compares names
+    by it (SEMANTICS §10.3a)."""
+
+
 # --- payload shape descriptors (docs/cloudflare-parser.md §2.13) -------------------------------------
 
 
@@ -77,11 +101,9 @@ class StepConfig(_Model):
     timeout: Duration
 
 
-class StepDo(_Numbered):
-    _name_src: str | None = PrivateAttr(default=None)
-    """The name as the source wrote it, when it is neither a string literal nor a constant (an
-    f-string with its placeholders, ``{index}``; a dynamic expression); never serialised.
-    ``wfgraph diff`` compares names by it (SEMANTICS §10.3a)."""
+class StepDo(_Named, _Sequence):
+    _config_keys: Any = PrivateAttr(default=frozenset())
+    """The config fields the source writes out (``retries.limit``…), even at their defaults."""
     _decl: int | None = PrivateAttr(default=None)
     """Which ``@step.do`` declaration runs here: an index into the walk's declarations
     (``WorkflowAnalysis.declarations``), whose function body ``wfgraph diff`` compares to tell a
@@ -96,9 +118,7 @@ class StepDo(_Numbered):
     resolves: int | None = None
 
 
-class StepSleep(_Numbered):
-    _name_src: str | None = PrivateAttr(default=None)  # as on StepDo
-
+class StepSleep(_Named):
     type: Literal["step_sleep"] = "step_sleep"
     name: str
     duration: Duration
@@ -106,9 +126,7 @@ class StepSleep(_Numbered):
     resolves: int | None = None
 
 
-class StepSleepUntil(_Numbered):
-    _name_src: str | None = PrivateAttr(default=None)  # as on StepDo
-
+class StepSleepUntil(_Named):
     type: Literal["step_sleep_until"] = "step_sleep_until"
     name: str
     timestamp: str = "generated"
@@ -121,9 +139,11 @@ class WaitOptions(_Model):
     timeout: Duration
 
 
-class StepWaitForEvent(_Numbered):
+class StepWaitForEvent(_Named):
     _omit_when_none = frozenset({"payload", "starts", "resolves"})
-    _name_src: str | None = PrivateAttr(default=None)  # as on StepDo
+
+    _event_type_src: Any = PrivateAttr(default=None)
+    """The event type as the source wrote it (like ``_name_src``)."""
 
     type: Literal["step_wait_for_event"] = "step_wait_for_event"
     name: str
@@ -136,7 +156,15 @@ class StepWaitForEvent(_Numbered):
 # --- structure -----------------------------------------------------------------------------
 
 
-class Loop(_Located):
+class Loop(_Located, _Sequence):
+    _header: Any = PrivateAttr(default=None)
+    """The loop's header as written (``for chunk in chunks``, ``while not done``)."""
+    _trips: Any = PrivateAttr(default=None)
+    """Its static trip count (SEMANTICS §8.1), when the source states one."""
+    _orelse: Any = PrivateAttr(default=None)
+    """Its ``else`` clause: how many of the nodes after the loop (and of their sequence's guards)
+    it holds, and how it ends."""
+
     type: Literal["loop"] = "loop"
     nodes: list["Node"]
 
@@ -147,7 +175,7 @@ class Parallel(_Located):
     nodes: list["Node"]
 
 
-class Block(_Located):
+class Block(_Located, _Sequence):
     """A sequence of nodes (try/catch/finally blocks; a dependency chain, SEMANTICS §4.6)."""
 
     type: Literal["block"] = "block"
@@ -155,13 +183,19 @@ class Block(_Located):
 
 
 class Try(_Located):
+    _handlers: Any = PrivateAttr(default=())
+    """Each ``except`` clause: its type as written (None for a bare ``except:``) and how it ends
+    (None: the workflow goes on after the ``try``), with or without steps."""
+    _body_exit: Any = PrivateAttr(default=None)
+    """How the ``try`` body ends when it has no steps (``try_block`` is null) but does exit."""
+
     type: Literal["try"] = "try"
     try_block: Block | None
     catch_block: Block | None
     finally_block: Block | None
 
 
-class Branch(_Model):
+class Branch(_Sequence):
     condition: str | None
     nodes: list["Node"]
 
@@ -178,6 +212,9 @@ class Switch(_Located):
 
 
 class FunctionCall(_Numbered):
+    _args: Any = PrivateAttr(default=None)
+    """The call's literal arguments as written, when short (``"delivered"``)."""
+
     type: Literal["function_call"] = "function_call"
     name: str
     starts: int | None = None
@@ -189,7 +226,7 @@ class Break(_Located):
     kind: Literal["break", "return"]
 
 
-class FunctionDef(_Located):
+class FunctionDef(_Located, _Sequence):
     """An entry of ``workflow.functions`` (docs/cloudflare-parser.md §2.11): ``name, nodes, type``."""
 
     name: str
@@ -235,7 +272,7 @@ STEP_TYPES = (StepDo, StepSleep, StepSleepUntil, StepWaitForEvent)
 # --- the response ---------------------------------------------------------------------------
 
 
-class Workflow(_Model):
+class Workflow(_Sequence):
     _omit_when_none = frozenset({"payload"})
 
     class_name: str

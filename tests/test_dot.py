@@ -8,19 +8,20 @@ import subprocess
 
 import pytest
 
-from wfgraph.analyzer.emit.dot import GraphvizNotFound, render_dot, render_image
+from wfgraph.analyzer.emit.dot import render_dot
+from wfgraph.analyzer.emit.image import GraphvizNotFound, render_image
 from wfgraph.analyzer.flow.overlay import load_instance
 
-from diagram_inputs import CASES, DATA, appendix, fixture
+from wfgraph.schema import Workflow
+
+from diagram_inputs import CASES, DATA, DEFAULT, appendix, fixture
 
 HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="the Graphviz 'dot' program is not installed")
 
 
-
-
-
-
+def step_dict(name: str) -> dict:
+    return {"type": "step_do", "name": name, "config": DEFAULT, "nodes": []}
 
 
 def no_locate(node: object) -> str | None:
@@ -98,7 +99,8 @@ def test_shapes_per_kind():
     assert shape_of("label=<if>") == "diamond"
     assert shape_of("label=<call notify_support()>") == "box"
     assert 'peripheries="2"' in next(ln for ln in dot.splitlines() if "call notify_support()" in ln)
-    assert shape_of('label="loop"') == "circle"
+    assert shape_of("label=<loop>") == "box"
+    assert "rounded" in next(ln for ln in dot.splitlines() if "label=<loop>" in ln)
 
 
 def test_labels_show_only_non_default_config_x02():
@@ -165,7 +167,7 @@ def test_edges_for_back_call_except_return():
     # The loop back edge, written entry -> tail with dir=back (so dot ranks it forwards).
     (back,) = [ln for ln in dot.splitlines() if 'dir="back"' in ln]
     entry, tail = re.match(r"\s*(n\d+) -> (n\d+) ", back).groups()
-    assert 'label="loop"' in node_attrs(dot, entry)
+    assert "label=<loop>" in node_attrs(dot, entry)
     assert re.search(rf"^\s*{tail} -> {entry}\b", dot, re.M) is None
     assert 'constraint="false"' not in dot
     assert re.search(r'lhead="cluster_function_n\d+"', dot)
@@ -175,14 +177,42 @@ def test_edges_for_back_call_except_return():
     assert not [ln for ln in edge_lines if 'label="try"' in ln or 'label="finally"' in ln]
 
 
-def test_recursive_call_has_no_lhead_into_its_own_cluster_x38():
-    dot = render_dot([("W", appendix("X38"))], no_locate)
+def test_recursive_call_has_no_lhead_into_its_own_cluster():
+    wf = Workflow.model_validate(
+        {
+            "class_name": "W",
+            "nodes": [{"type": "function_call", "name": "f"}],
+            "functions": {
+                "f": {"name": "f", "type": "function_def", "nodes": [
+                    {"type": "function_call", "name": "g"}]},
+                "g": {"name": "g", "type": "function_def", "nodes": [
+                    step_dict("s"), {"type": "function_call", "name": "g"}]},
+            },
+        }
+    )
+    dot = render_dot([("W", wf)], no_locate)
     calls = [ln for ln in dot.splitlines() if "#4f8a4f" in ln]
-    assert len(calls) == 2
-    first, recursive = calls
-    assert 'lhead="cluster_function_n3"' in first and 'arrowhead="empty"' in first
+    assert len(calls) == 2  # one per called helper (SEMANTICS §9)
+    first, second = calls
+    assert re.search(r'lhead="cluster_function_n\d+"', first) and 'arrowhead="empty"' in first
+    assert "dir" not in second  # g's edge comes from f's call, not from its own recursion
+    x38 = [ln for ln in render_dot([("W", appendix("X38"))], no_locate).splitlines()
+           if "#4f8a4f" in ln]
+    assert len(x38) == 1 and "dir" not in x38[0]
+
+
+def test_a_back_call_edge_is_reversed_without_lhead():
+    wf = Workflow.model_validate(
+        {
+            "class_name": "W",
+            "nodes": [step_dict("a")],
+            "functions": {"again": {"name": "again", "type": "function_def", "nodes": [
+                step_dict("b"), {"type": "function_call", "name": "again"}]}},
+        }
+    )
+    dot = render_dot([("W", wf)], no_locate)
+    (recursive,) = [ln for ln in dot.splitlines() if "#4f8a4f" in ln]
     # The recursive call is a back edge: reversed, dir=back, and no lhead into its own cluster.
-    assert recursive.strip().startswith("n3 -> ")
     assert 'dir="back"' in recursive and 'arrowtail="empty"' in recursive
     assert "lhead" not in recursive and "ltail" not in recursive
 

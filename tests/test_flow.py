@@ -556,10 +556,11 @@ def test_function_bodies_built_once_and_linked_x36():
     assert entries == [f"{name}()" for name in appendix("X36").functions]
     method = g.graph["functions"]["method"]["entry"]
     callers = [u for u, _, d in g.in_edges(method, data=True) if d["kind"] == "call"]
-    assert len(callers) == 3  # run (twice: awaited, and in the parallel) and other()
-    assert all(
-        g.nodes[c]["kind"] == "function_call" and g.nodes[c]["callee"] == "method" for c in callers
-    )
+    calls = [n for n, d in g.nodes(data=True) if d.get("callee") == "method"]
+    # Three calls (run twice: awaited, and in the parallel; and other()), one call edge from the
+    # first of them (SEMANTICS §9): the others are boxes that name the helper.
+    assert len(calls) == 3 and callers == calls[:1]
+    assert g.nodes[callers[0]]["region"] == ()
     regions = {d["region"] for _, d in g.nodes(data=True) if d["region"]}
     assert ("function:method",) in regions
     # Run's own flow ends without entering function bodies.
@@ -573,10 +574,31 @@ def test_recursion_terminates_with_a_back_call_x38():
     g = build_flow(appendix("X38"))
     entry = g.graph["functions"]["loop"]["entry"]
     calls = [(u, d["back"]) for u, _, d in g.in_edges(entry, data=True) if d["kind"] == "call"]
-    assert sorted((g.nodes[u]["region"], back) for u, back in calls) == [
-        ((), False),
-        (("function:loop",), True),
-    ]
+    # One call edge, from run; the recursive call inside the body is a box without an edge.
+    assert [(g.nodes[u]["region"], back) for u, back in calls] == [((), False)]
+    inner = [n for n, d in g.nodes(data=True) if d.get("callee") == "loop" and d["region"]]
+    assert len(inner) == 1
+    assert not [d for _, _, d in g.out_edges(inner[0], data=True) if d["kind"] == "call"]
+    assert nx.is_directed_acyclic_graph(forward_graph(g))
+
+
+def test_a_helper_called_only_by_itself_gets_a_back_call_edge():
+    g = build_flow(
+        workflow(
+            {
+                "class_name": "W",
+                "nodes": [step("a")],
+                "functions": {
+                    "again": {
+                        "name": "again",
+                        "nodes": [step("b"), {"type": "function_call", "name": "again"}],
+                    }
+                },
+            }
+        )
+    )
+    (call,) = [(u, v, d) for u, v, d in g.edges(data=True) if d["kind"] == "call"]
+    assert call[1] == g.graph["functions"]["again"]["entry"] and call[2]["back"] is True
     assert nx.is_directed_acyclic_graph(forward_graph(g))
 
 
@@ -599,8 +621,11 @@ def test_mutual_recursion():
             }
         )
     )
-    backs = [(g.nodes[u]["region"], g.nodes[v]["label"]) for u, v in back_edges(g)]
-    assert backs == [(("function:pong",), "ping()")]
+    # ping's edge comes from run, pong's from ping; pong's call back to ping draws no edge.
+    calls = [(g.nodes[u]["region"], g.nodes[v]["label"]) for u, v, d in g.edges(data=True)
+             if d["kind"] == "call"]
+    assert calls == [((), "ping()"), (("function:ping",), "pong()")]
+    assert not back_edges(g)
     assert nx.is_directed_acyclic_graph(forward_graph(g))
 
 
@@ -697,7 +722,7 @@ def test_collapsed_function_and_chunks():
     g = build_flow(wf, collapse_functions={"method"})
     target = g.graph["functions"]["method"]["entry"]
     assert g.nodes[target]["kind"] == "summary" and g.nodes[target]["label"] == "method() (1 step)"
-    assert sum(1 for _, _, d in g.in_edges(target, data=True) if d["kind"] == "call") == 3
+    assert sum(1 for _, _, d in g.in_edges(target, data=True) if d["kind"] == "call") == 1
     flat = workflow(
         {"class_name": "W", "functions": {}, "nodes": [step(f"s{i}") for i in range(10)]}
     )
@@ -713,11 +738,16 @@ def test_collapsed_function_and_chunks():
 
 
 def test_collapsed_regions_keep_links_to_called_functions():
-    g = build_flow(appendix("X36"), depth=0)
-    par = next(
-        n for n, d in g.nodes(data=True) if d["kind"] == "summary" and d["collapsed"] == "parallel"
+    wf = workflow(
+        {
+            "class_name": "W",
+            "nodes": [step("a"), {"type": "loop", "nodes": [{"type": "function_call", "name": "f"}]}],
+            "functions": {"f": {"name": "f", "nodes": [step("b")]}},
+        }
     )
-    assert g.has_edge(par, g.graph["functions"]["method"]["entry"])
+    g = build_flow(wf, depth=0)
+    summary = next(n for n, d in g.nodes(data=True) if d["kind"] == "summary")
+    assert g.has_edge(summary, g.graph["functions"]["f"]["entry"])
 
 
 def _plain(g: nx.DiGraph):

@@ -37,23 +37,33 @@ def check_syntax(text: str) -> dict[str, str]:
     lines = text.splitlines()
     assert lines[0] == "flowchart TD"
     labels: dict[str, str] = {}
+    subgraphs: set[str] = set()
     depth = 0
+    previous = ""
     for line in lines[1:]:
         if m := NODE.match(line):
             assert m.group(1) not in labels, f"duplicate id {m.group(1)}"
             labels[m.group(1)] = m.group(3)
         elif m := SUBGRAPH.match(line):
             depth += 1
+            subgraphs.add(m.group(1))
+        elif line.strip() == "direction TB":
+            # SEMANTICS §9: every subgraph lays out top to bottom, said first thing inside it.
+            assert SUBGRAPH.match(previous), line
         elif line.strip() == "end":
             depth -= 1
             assert depth >= 0
         elif m := ARROW.match(line):
-            assert m.group(1) in labels and m.group(4) in labels, line
+            # An except edge may leave a try subgraph; everything else links nodes.
+            assert m.group(1) in labels or m.group(1) in subgraphs, line
+            assert m.group(4) in labels, line
         elif re.match(r"^  (classDef|class|linkStyle) \S+ \S+", line):
             pass
         else:
             raise AssertionError(f"unexpected line: {line!r}")
+        previous = line
     assert depth == 0
+    assert sum(1 for line in lines if line.strip() == "direction TB") == len(subgraphs)
     for nid, label in labels.items():
         assert nid not in ("end", "graph", "subgraph", "style", "class", "click", "default")
         assert not re.search(r'["`|<>$%\\]', label.replace("<br/>", "")), label
@@ -108,7 +118,8 @@ def test_link_style_indices_point_at_the_right_edges():
         ln for ln in text.splitlines() if ln.startswith("  linkStyle") and "#4f8a4f" in ln
     ]
     indices = [int(i) for i in call_style.split()[1].split(",")]
-    assert len(indices) == 2 and all("-.->" in arrows[i] for i in indices)
+    # One call edge per called helper (SEMANTICS §9): f, called from run and from itself.
+    assert len(indices) == 1 and all("-.->" in arrows[i] for i in indices)
 
 
 def test_escaping():

@@ -13,7 +13,7 @@ from ..checks.diff.compare import DiffResult
 from ..checks.diff.marking import mark_changes
 from ..python.functions import iter_nodes
 from .common import EXIT_OK
-from .diagram import _emit_dot, _emit_text
+from .diagram import emit_one
 
 
 def write_diagram(args: argparse.Namespace, result: DiffResult, title: str, out: TextIO,
@@ -31,10 +31,10 @@ def write_diagram(args: argparse.Namespace, result: DiffResult, title: str, out:
         diagram = render_mermaid(workflows, marks=marks)
         for note in diagram.notes:
             print(f"note: {note}", file=err)
-        return _emit_text(str(diagram), args.output, out, err)
+        return emit_one(str(diagram), args.output, "mermaid", out, err)
     from ..emit.dot import render_dot
 
-    return _emit_dot(render_dot(workflows, _locate(result), marks=marks), args.output, out, err)
+    return emit_one(render_dot(workflows, _locate(result), marks=marks), args.output, "dot", out, err)
 
 
 def _locate(result: DiffResult) -> Callable[[object], str | None]:

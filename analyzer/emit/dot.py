@@ -9,129 +9,30 @@ border, a collapsed region a 3-D box. Labels give the step name and only what di
 graph's default config; each node's tooltip is its ``file:line``. Node ids come from the flow
 graph, and the output is byte-stable for the same input.
 
-:func:`render_image` turns DOT text into SVG / PNG / PDF through the ``dot`` program (via the
-``graphviz`` package) and says how to install it when it is missing.
+Images (SVG, PNG…) are ``image.py``'s: it runs the ``dot`` program.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from wfgraph.schema import Workflow
 
-from ..flow.build import CLUSTER_REGION_KINDS, build_flow, cluster_tree, hidden_nodes, region_kind, short
+from ..flow.build import build_flow
+from ..flow.labels import short
+from ..flow.regions import cluster_tree, hidden_nodes, region_kind
 from ..flow.marks import MARK_KINDS, MARK_LABELS, Marks
 from ..flow.overlay import STATUS_LABELS, STATUSES, NodeStatus, Overlay
+from .dot_styles import CLUSTERS as _CLUSTERS
+from .dot_styles import FONT, MARK_STYLE, STATUS_STYLE
+from .dot_styles import SHAPES as _SHAPES
 
-__all__ = ["GraphvizNotFound", "STATUS_STYLE", "render_dot", "render_image", "IMAGE_FORMATS"]
+__all__ = ["STATUS_STYLE", "render_dot"]
 
 Locate = Callable[[object], "str | None"]
-
-FONT = "Helvetica,Arial,sans-serif"
-
-# Node kind → DOT attributes (before overlay colours).
-_SHAPES: dict[str, dict[str, str]] = {
-    "start": {"shape": "oval", "style": "filled", "fillcolor": "#e8e8e8"},
-    "end": {"shape": "oval", "style": "filled", "fillcolor": "#e8e8e8"},
-    "step_do": {"shape": "box", "style": "filled", "fillcolor": "white"},
-    "step_sleep": {"shape": "box", "style": "rounded,filled", "fillcolor": "white"},
-    "step_sleep_until": {"shape": "box", "style": "rounded,filled", "fillcolor": "white"},
-    "step_wait_for_event": {"shape": "hexagon", "style": "filled", "fillcolor": "white"},
-    "function_call": {"shape": "box", "style": "filled", "fillcolor": "white", "peripheries": "2"},
-    "function_entry": {
-        "shape": "oval",
-        "style": "filled",
-        "fillcolor": "#eef6ee",
-        "fontsize": "10",
-    },
-    "function_exit": {"shape": "oval", "style": "filled", "fillcolor": "#eef6ee", "fontsize": "10"},
-    "decision": {
-        "shape": "diamond",
-        "style": "filled",
-        "fillcolor": "#fffbe6",
-        "fontsize": "10",
-        "ordering": "out",
-    },
-    "merge": {"shape": "point", "width": "0.08", "color": "#555555"},
-    "fork": {
-        "shape": "box",
-        "style": "filled",
-        "fillcolor": "#4a4a4a",
-        "fontcolor": "white",
-        "fontsize": "9",
-        "height": "0.22",
-        "margin": "0.08,0.02",
-        "ordering": "out",
-    },
-    "join": {
-        "shape": "box",
-        "style": "filled",
-        "fillcolor": "#4a4a4a",
-        "fontcolor": "white",
-        "fontsize": "9",
-        "height": "0.22",
-        "margin": "0.08,0.02",
-    },
-    "loop_entry": {
-        "shape": "circle",
-        "style": "filled",
-        "fillcolor": "#e6efff",
-        "fontsize": "9",
-        "width": "0.45",
-        "fixedsize": "true",
-    },
-    "try": {
-        "shape": "box",
-        "style": "rounded,filled",
-        "fillcolor": "#fff4e0",
-        "fontsize": "9",
-        "height": "0.22",
-        "margin": "0.08,0.02",
-    },
-    "break": {
-        "shape": "box",
-        "style": "rounded,dashed",
-        "fontsize": "9",
-        "height": "0.22",
-        "margin": "0.08,0.02",
-    },
-    "summary": {"shape": "box3d", "style": "filled", "fillcolor": "#f4f4f4"},
-}
-
-# Region kind → cluster attributes.
-_CLUSTERS: dict[str, dict[str, str]] = {
-    "function": {"style": "rounded,filled", "fillcolor": "#f7fbf7", "color": "#7fae7f"},
-    "loop": {"style": "rounded,dashed", "color": "#5b7fc7"},
-    "parallel": {"style": "rounded", "color": "#8a8a8a"},
-    "try": {"style": "rounded", "color": "#d6a14a"},
-    "except": {"style": "rounded,filled", "fillcolor": "#fdf3f2", "color": "#c9685f"},
-    "finally": {"style": "rounded", "color": "#999999"},
-    "step": {"style": "rounded,dotted", "color": "#777777"},
-}
-
-STATUS_STYLE: dict[str, dict[str, str]] = {
-    "complete": {"fillcolor": "#d8f0d8", "color": "#2e7d32"},
-    "errored": {"fillcolor": "#f8d4d2", "color": "#c62828", "penwidth": "2"},
-    "running": {"fillcolor": "#d5e8fb", "color": "#1565c0", "penwidth": "2"},
-    "waiting": {"fillcolor": "#fff1c4", "color": "#b58900"},
-    "not_reached": {"fillcolor": "#f3f3f3", "color": "#aaaaaa", "fontcolor": "#888888"},
-}
-
-# wfgraph diff's marks (the same colours as the Mermaid renderer's).
-MARK_STYLE: dict[str, dict[str, str]] = {
-    "added": {"fillcolor": "#dcfce7", "color": "#15803d", "fontcolor": "#14532d", "penwidth": "2"},
-    "renamed": {"fillcolor": "#dbeafe", "color": "#1d4ed8", "fontcolor": "#1e3a8a", "penwidth": "2"},
-    "changed": {"fillcolor": "#fef3c7", "color": "#b45309", "fontcolor": "#78350f", "penwidth": "2"},
-    "moved": {"fillcolor": "#ede9fe", "color": "#6d28d9", "fontcolor": "#4c1d95"},
-    "removed": {"fillcolor": "#f3f4f6", "color": "#b91c1c", "fontcolor": "#6b7280"},
-}
-
-IMAGE_FORMATS = ("svg", "png", "pdf", "jpg", "jpeg", "gif")
-
 
 # --- quoting -------------------------------------------------------------------------------------
 
@@ -207,9 +108,9 @@ class _Writer:
         elif kind in (
             "fork",
             "join",
-            "loop_entry",
             "try",
             "break",
+            "raise",
             "start",
             "end",
             "function_exit",
@@ -321,11 +222,19 @@ def _edge_attrs(g: nx.DiGraph, u: str, v: str, data: dict[str, Any]) -> dict[str
             attrs["lhead"] = _cluster_id(g, key)
     elif kind == "except":
         attrs.update(style="dashed", color="#c0392b", fontcolor="#c0392b")
-        tail_region = [r for r in g.nodes[u]["region"] if region_kind(r) == "try"]
-        if tail_region and g.nodes[u]["kind"] != "try":
-            attrs["ltail"] = _cluster_id(g, tail_region[-1])
+        # The except edge leaves the try cluster: any step in it may fail (SEMANTICS §9).
+        key = data.get("from_region")
+        if key is None:
+            inside = [r for r in g.nodes[u]["region"] if region_kind(r) == "try"]
+            key = inside[-1] if inside and g.nodes[u]["kind"] != "try" else None
+        if key is not None and key in g.nodes[u]["region"] and key not in g.nodes[v]["region"]:
+            attrs["ltail"] = _cluster_id(g, key)
+    elif kind == "raise":
+        attrs.update(color="#c0392b", fontcolor="#c0392b")
+    elif kind == "continue":
+        attrs.update(style="dashed", color="#5b7fc7", fontcolor="#5b7fc7")
     elif kind in ("return", "break"):
-        attrs.update(style="dashed", color="#888888")
+        attrs.update(style="dashed", color="#888888", fontcolor="#666666")
     return attrs
 
 
@@ -446,49 +355,3 @@ def render_dot(
         _emit_mark_legend(w, marks)
     w.out(0, "}")
     return "\n".join(w.lines) + "\n"
-
-
-# --- images --------------------------------------------------------------------------------------
-
-
-class GraphvizNotFound(RuntimeError):
-    """The Graphviz ``dot`` program is not installed (or not on PATH)."""
-
-
-INSTALL_HINT = (
-    "rendering SVG/PNG needs the Graphviz 'dot' program, which was not found on PATH; "
-    "install it (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; "
-    "Windows: winget install graphviz), or write DOT text instead (-o diagram.dot)"
-)
-
-
-def render_image(dot_text: str, out_path: str | Path) -> Path:
-    """Write ``dot_text`` to ``out_path``, rendered by the format its suffix names.
-
-    ``.dot`` / ``.gv`` is written as is (nothing needed); ``.svg``, ``.png``, ``.pdf``, … go
-    through the ``dot`` program, and :class:`GraphvizNotFound` says how to install it.
-    """
-    import graphviz
-
-    path = Path(out_path)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt in ("dot", "gv"):
-        path.write_text(dot_text, encoding="utf-8")
-        return path
-    if fmt not in IMAGE_FORMATS:
-        raise ValueError(
-            f"{path}: unknown diagram format {path.suffix or '(none)'!r}; use .dot, .svg or .png"
-        )
-    try:
-        data = graphviz.Source(dot_text).pipe(format=fmt, engine="dot")
-    except graphviz.ExecutableNotFound:
-        raise GraphvizNotFound(INSTALL_HINT) from None
-    except graphviz.CalledProcessError as exc:
-        detail = (
-            exc.stderr.decode("utf-8", "replace").strip()
-            if isinstance(exc.stderr, bytes)
-            else str(exc.stderr or "")
-        )
-        raise RuntimeError(f"{path}: Graphviz failed: {detail or exc}") from None
-    path.write_bytes(data)
-    return path

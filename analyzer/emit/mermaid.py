@@ -23,9 +23,18 @@ import networkx as nx
 
 from wfgraph.schema import Workflow
 
-from ..flow.build import CLUSTER_REGION_KINDS, build_flow, cluster_tree, hidden_nodes, region_kind, short
+from ..flow.build import build_flow
+from ..flow.labels import short
+from ..flow.regions import cluster_tree, hidden_nodes
 from ..flow.marks import MARK_KINDS, MARK_LABELS, Mark, Marks
 from ..flow.overlay import STATUS_LABELS, STATUSES, NodeStatus, Overlay
+from .mermaid_styles import CLASS_STYLES as _CLASS_STYLES
+from .mermaid_styles import DOTTED as _DOTTED
+from .mermaid_styles import EDGE_STYLE as _EDGE_STYLE
+from .mermaid_styles import KIND_CLASS as _KIND_CLASS
+from .mermaid_styles import MARK_CLASS as _MARK_CLASS
+from .mermaid_styles import SHAPES as _SHAPES
+from .mermaid_styles import STATUS_CLASS as _STATUS_CLASS
 
 __all__ = ["MAX_EDGES", "MAX_TEXT_SIZE", "MermaidDiagram", "escape", "render_mermaid"]
 
@@ -33,59 +42,6 @@ MAX_TEXT_SIZE = 50_000
 """Mermaid's default ``maxTextSize``."""
 MAX_EDGES = 500
 """Mermaid's default ``maxEdges``."""
-
-# Node kind → (opening, closing) of its Mermaid shape.
-_SHAPES: dict[str, tuple[str, str]] = {
-    "start": ("([", "])"),
-    "end": ("([", "])"),
-    "step_do": ("[", "]"),
-    "step_sleep": ("(", ")"),
-    "step_sleep_until": ("(", ")"),
-    "step_wait_for_event": ("{{", "}}"),
-    "function_call": ("[[", "]]"),
-    "function_entry": ("([", "])"),
-    "function_exit": ("([", "])"),
-    "decision": ("{", "}"),
-    "merge": ("((", "))"),
-    "fork": ("[/", "\\]"),
-    "join": ("[\\", "/]"),
-    "loop_entry": ("((", "))"),
-    "try": ("[/", "/]"),
-    "break": (">", "]"),
-    "summary": ("[", "]"),
-}
-
-_KIND_CLASS = {"fork": "par", "join": "par", "decision": "dec", "summary": "sum", "merge": "mrg"}
-
-_CLASS_DEFS = [
-    "classDef par fill:#4a4a4a,stroke:#4a4a4a,color:#ffffff",
-    "classDef dec fill:#fffbe6,stroke:#b8a04a",
-    "classDef sum fill:#f4f4f4,stroke:#777777,stroke-dasharray:5 3",
-    "classDef mrg fill:#555555,stroke:#555555",
-]
-
-_STATUS_CLASS = {
-    "complete": "fill:#d8f0d8,stroke:#2e7d32",
-    "errored": "fill:#f8d4d2,stroke:#c62828,stroke-width:2px",
-    "running": "fill:#d5e8fb,stroke:#1565c0,stroke-width:2px",
-    "waiting": "fill:#fff1c4,stroke:#b58900",
-    "not_reached": "fill:#f3f3f3,stroke:#aaaaaa,color:#888888,stroke-dasharray:4 3",
-}
-
-# wfgraph diff's marks: light fills with dark text, readable in GitHub's light and dark themes.
-_MARK_CLASS = {
-    "added": "fill:#dcfce7,stroke:#15803d,color:#14532d,stroke-width:2px",
-    "renamed": "fill:#dbeafe,stroke:#1d4ed8,color:#1e3a8a,stroke-width:2px",
-    "changed": "fill:#fef3c7,stroke:#b45309,color:#78350f,stroke-width:2px",
-    "moved": "fill:#ede9fe,stroke:#6d28d9,color:#4c1d95",
-    "removed": "fill:#f3f4f6,stroke:#b91c1c,color:#6b7280,stroke-dasharray:5 3",
-}
-
-_EDGE_STYLE = {
-    "back": "stroke:#5b7fc7",
-    "call": "stroke:#4f8a4f",
-    "except": "stroke:#c0392b,color:#c0392b",
-}
 
 _ESCAPES = {
     "#": "#35;",
@@ -178,6 +134,10 @@ def _subgraph_title(info: dict[str, Any]) -> str:
     return escape(short(info["label"], 48))
 
 
+def _subgraph_id(info: dict[str, Any]) -> str:
+    return f"sg_{info['kind']}_{info['anchor']}"
+
+
 def _render_graphs(
     graphs: list[tuple[str, nx.DiGraph]], overlay: Overlay | None, marks: Marks | None = None
 ) -> tuple[str, int]:
@@ -204,9 +164,10 @@ def _render_graphs(
                 classes.setdefault(_KIND_CLASS[data["kind"]], []).append(nid)
         for key in children.get(path, []):
             info = g.graph["regions"][key]
-            out.append(
-                f'{indent}subgraph sg_{info["kind"]}_{info["anchor"]}["{_subgraph_title(info)}"]'
-            )
+            out.append(f'{indent}subgraph {_subgraph_id(info)}["{_subgraph_title(info)}"]')
+            # Without it Mermaid lays a subgraph out across the parent's direction (left to
+            # right), and a long workflow becomes a thin strip.
+            out.append(f"{indent}  direction TB")
             emit(g, path + (key,), indent + "  ", nodes, children)
             out.append(f"{indent}end")
 
@@ -215,6 +176,7 @@ def _render_graphs(
         if overlay.error:
             title += f" ({short(overlay.error, 60)})"
         out.append(f'  subgraph legend["{escape(title)}"]')
+        out.append("    direction TB")
         for status in STATUSES:
             out.append(f'    legend_{status}["{escape(STATUS_LABELS[status])}"]')
             classes.setdefault(status, []).append(f"legend_{status}")
@@ -222,6 +184,7 @@ def _render_graphs(
 
     if marks is not None:
         out.append(f'  subgraph legend["{escape(marks.title)}"]')
+        out.append("    direction TB")
         for kind in MARK_KINDS:
             out.append(f'    legend_{kind}["{escape(MARK_LABELS[kind])}"]')
             classes.setdefault(f"diff_{kind}", []).append(f"legend_{kind}")
@@ -230,6 +193,7 @@ def _render_graphs(
     for i, (title, g) in enumerate(graphs):
         nodes, children = cluster_tree(g)
         out.append(f'  subgraph wf{i}["{escape(title)}"]')
+        out.append("    direction TB")
         emit(g, (), "    ", nodes, children)
         out.append("  end")
 
@@ -239,30 +203,30 @@ def _render_graphs(
         for u in g.nodes:
             for _, v, data in sorted(g.out_edges(u, data=True), key=lambda e: e[2].get("order", 0)):
                 kind = data.get("kind", "flow")
-                arrow = "-.->" if kind in ("back", "call", "except", "return", "break") else "-->"
+                arrow = "-.->" if kind in _DOTTED else "-->"
+                source = u
+                if data.get("from_region") in g.graph["regions"]:
+                    # An except edge leaves the try subgraph: any step in it may fail.
+                    source = _subgraph_id(g.graph["regions"][data["from_region"]])
                 label = data.get("label")
                 if label and not (
                     label in ("try", "finally")
                     and kind == "flow"
                     and g.nodes[u]["kind"] != "decision"
                 ):
-                    out.append(f'  {u} {arrow}|"{escape(short(label))}"| {v}')
+                    out.append(f'  {source} {arrow}|"{escape(short(label))}"| {v}')
                 else:
-                    out.append(f"  {u} {arrow} {v}")
+                    out.append(f"  {source} {arrow} {v}")
                 if kind in _EDGE_STYLE:
                     edge_styles.setdefault(kind, []).append(count)
                 count += 1
 
-    out.extend("  " + c for c in _CLASS_DEFS)
-    for status, style in _STATUS_CLASS.items():
-        if status in classes:
-            out.append(f"  classDef {status} {style}")
-    for kind, style in _MARK_CLASS.items():
-        if f"diff_{kind}" in classes:
-            out.append(f"  classDef diff_{kind} {style}")
+    for cls, style in (*_CLASS_STYLES.items(), *_STATUS_CLASS.items(), *_MARK_CLASS.items()):
+        if cls in classes:
+            out.append(f"  classDef {cls} {style}")
     for cls in sorted(classes):
         out.append(f"  class {','.join(classes[cls])} {cls}")
-    for kind in ("back", "call", "except"):
+    for kind in _EDGE_STYLE:
         if kind in edge_styles:
             out.append(f"  linkStyle {','.join(map(str, edge_styles[kind]))} {_EDGE_STYLE[kind]}")
     return "\n".join(out) + "\n", count

@@ -1,8 +1,10 @@
 """The schema tree → a networkx ``DiGraph`` of control flow (docs/design.md, Data flow).
 
-One structure shared by the renderers (``emit/dot.py``, ``emit/mermaid.py``) and the step
-budget (SEMANTICS §8). :func:`build_flow` turns one :class:`~wfgraph.schema.Workflow` into a
-graph with:
+One structure shared by the renderers (``emit/dot.py``, ``emit/mermaid.py``). The builder lives
+here; sequences, guards and exits in ``sequences.py``, compound constructs in
+``constructs.py``, call edges in ``calls.py``, label text in ``labels.py``, region kinds and
+cluster trees in ``regions.py``, parallel waves in ``waves.py``. :func:`build_flow` turns one
+:class:`~wfgraph.schema.Workflow` into a graph with:
 
 * one ``start`` and one ``end`` node for ``run``, and one ``function_entry`` / ``function_exit``
   pair per entry of ``workflow.functions`` (each body built once, as its own region);
@@ -10,8 +12,9 @@ graph with:
 * ``if`` / ``switch`` as a ``decision`` node whose out-edges carry the condition text
   (``"else"`` / ``"default"`` for a ``null`` condition, added when the source has none), joined
   again by a ``merge`` node;
-* ``try`` as a ``try`` node, the try block, an ``"except"`` edge from the end of the try region
-  to the catch block, and the finally block after both;
+* ``try`` as a ``try`` node, the try block, ``except`` edges (``from_region``: the try region,
+  which renderers draw them from) to the catch block or, for handlers without steps, to where
+  the workflow goes on, and the finally block after both;
 * ``parallel`` as ``fork`` / ``join`` labelled with its kind; members hang in waves read from
   ``starts`` / ``resolves`` exactly as Cloudflare's renderer reads them
   (docs/cloudflare-parser.md §6.5): members with the lowest ``starts`` (a missing value
@@ -19,16 +22,19 @@ graph with:
   hangs under the *last* member (in list order) that resolves at R; members nothing hangs
   under flow into the join. Without numbers every member leaves the fork (one wave). A
   ``block`` member (SEMANTICS §4.6) is a sequence inside its branch;
-* loops as a ``loop_entry`` node, the body, a back edge from the end of the body to the entry
-  (edge attribute ``back=True``) and an exit from the end of the body (a ``break`` exits too);
-* ``function_call`` nodes linked by a ``call`` edge to the entry of the called function;
-  call edges that close a recursion cycle are back edges too;
-* ``break`` nodes end their branch: ``kind="return"`` flows to the end of the enclosing body,
-  ``kind="break"`` to the exit of the innermost loop (Python's ``break`` inside ``match``), or
-  to the ``switch`` merge when there is no loop (JavaScript's ``switch`` ``break``).
+* loops as a ``loop_entry`` node (its header and static trip count), the body, a back edge
+  from the end of the body to the entry (edge attribute ``back=True``) and an exit from the end
+  of the body (none for ``while True``); a loop's ``else`` clause runs on that exit only;
+* ``function_call`` nodes, and one ``call`` edge per called function from its first call to its
+  entry (SEMANTICS §9); a call edge that closes a recursion cycle is a back edge;
+* where paths end (SEMANTICS §9, from the walker's side information): ``raise`` at a ``raise``
+  terminal node; ``return`` (and JSON ``break`` nodes of kind ``return``) to the end of the
+  enclosing body; ``break`` to the exit of the innermost loop (or, for a JSON ``break`` node
+  with no loop around it, JavaScript's ``switch``, to the switch merge); ``continue`` back to the
+  loop entry; step-less guards as ``decision`` nodes with ``guard=True``.
 
 Every edge has ``back`` (bool) and ``kind`` (``"flow"``, ``"back"``, ``"call"``, ``"except"``,
-``"return"``, ``"break"``) attributes and an optional ``label``, so
+``"raise"``, ``"return"``, ``"break"``, ``"continue"``) attributes and an optional ``label``, so
 ``G.edge_subgraph(non-back edges)`` is a DAG. Every node has ``kind``, ``label`` (lines joined
 by ``"\\n"``), ``ref`` (the schema node or None), ``region`` (tuple of region keys, outermost
 first) and ``counts`` (1 for ``step_do`` and ``step_wait_for_event``: the executions the step
@@ -49,8 +55,7 @@ that ``depth`` collapsing compares against.
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,7 +65,6 @@ from wfgraph.schema import (
     Block,
     Break,
     FunctionCall,
-    FunctionDef,
     If,
     Loop,
     Parallel,
@@ -72,6 +76,24 @@ from wfgraph.schema import (
     Switch,
     Try,
     Workflow,
+)
+
+from .calls import link_calls
+from .constructs import ConstructsMixin
+from .sequences import SequencesMixin
+from .labels import DEFAULT_CONFIG, short, step_label, step_lines, summary_text
+from .regions import (
+    CLUSTER_REGION_KINDS,
+    LEVEL_KINDS,
+    STEP_KINDS,
+    back_edges,
+    children,
+    cluster_tree,
+    count_inside,
+    forward_graph,
+    hidden_nodes,
+    iter_step_nodes,
+    region_kind,
 )
 
 __all__ = [
@@ -91,138 +113,6 @@ __all__ = [
     "step_lines",
 ]
 
-DEFAULT_CONFIG: dict[str, Any] = {
-    "retries": {"limit": 5, "delay": 1000, "backoff": "exponential"},
-    "timeout": 10000,
-}
-"""The graph's default ``step_do`` config (docs/cloudflare-parser.md §3.3); labels show only differences."""
-
-STEP_KINDS = ("step_do", "step_sleep", "step_sleep_until", "step_wait_for_event")
-"""Flow-node kinds that stand for one step of the run (what the run overlay colours)."""
-
-CLUSTER_REGION_KINDS = frozenset(
-    {"function", "loop", "parallel", "try", "except", "finally", "step"}
-)
-"""Region kinds that renderers draw as clusters / subgraphs (``if`` and ``switch`` are not)."""
-
-# Region kinds that count as one level of nesting for ``depth`` (functions are top-level bodies
-# of their own; try's except/finally and a step's nested steps are part of their construct).
-_LEVEL_KINDS = frozenset({"loop", "parallel", "try", "if", "switch", "step"})
-
-_WAVE_JOIN = {
-    "all": "all done",
-    "all_settled": "all settled",
-    "race": "first to finish",
-    "any": "first to succeed",
-}
-
-_LABEL_WIDTH = 36
-_EDGE_LABEL_MAX = 40
-
-
-# --- small helpers shared with the renderers -----------------------------------------------------
-
-
-def short(text: str, limit: int = _EDGE_LABEL_MAX) -> str:
-    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _wrap(text: str, width: int = _LABEL_WIDTH) -> list[str]:
-    lines: list[str] = []
-    for raw in text.splitlines() or [""]:
-        lines.extend(
-            textwrap.wrap(raw, width, break_long_words=True, break_on_hyphens=False) or [""]
-        )
-    return lines
-
-
-def _duration(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)):
-        return f"{value} ms"
-    if value == "Generated":
-        return "computed"
-    return str(value)
-
-
-def region_kind(key: str) -> str:
-    """``"loop:n5"`` → ``"loop"``."""
-    return key.split(":", 1)[0]
-
-
-def back_edges(g: nx.DiGraph) -> list[tuple[str, str]]:
-    """The edges marked ``back=True`` (loop back edges and recursive calls)."""
-    return [(u, v) for u, v, d in g.edges(data=True) if d.get("back")]
-
-
-def forward_graph(g: nx.DiGraph) -> nx.DiGraph:
-    """A view of ``g`` without its back edges: a DAG."""
-    return nx.subgraph_view(g, filter_edge=lambda u, v: not g.edges[u, v].get("back"))
-
-
-def iter_step_nodes(nodes: Iterable[Any]) -> Iterator[Any]:
-    """Every schema step node (the four step types) under ``nodes``, in source order."""
-    for node in nodes:
-        if isinstance(node, (StepDo, StepSleep, StepSleepUntil, StepWaitForEvent)):
-            yield node
-        yield from iter_step_nodes(_children(node))
-
-
-def _children(node: Any) -> list[Any]:
-    if isinstance(node, (StepDo, Loop, Parallel, Block, Start, FunctionDef)):
-        return list(node.nodes)
-    if isinstance(node, (If, Switch)):
-        return [n for b in node.branches for n in b.nodes]
-    if isinstance(node, Try):
-        return [
-            n
-            for blk in (node.try_block, node.catch_block, node.finally_block)
-            if blk
-            for n in blk.nodes
-        ]
-    return []
-
-
-def count_inside(nodes: Iterable[Any]) -> tuple[int, int, int]:
-    """(steps of the four kinds, counted steps for the budget, function calls) under ``nodes``.
-
-    Each loop body is counted once (a summary of what a collapsed region hides, not a budget).
-    """
-    steps = counted = calls = 0
-    stack = list(nodes)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (StepDo, StepSleep, StepSleepUntil, StepWaitForEvent)):
-            steps += 1
-            counted += isinstance(node, (StepDo, StepWaitForEvent))
-        elif isinstance(node, FunctionCall):
-            calls += 1
-        stack.extend(_children(node))
-    return steps, counted, calls
-
-
-def hidden_nodes(data: dict[str, Any]) -> list[Any]:
-    """The schema nodes a ``summary`` flow node stands for (given its attribute dict)."""
-    if "members" in data:
-        return list(data["members"])
-    ref = data.get("ref")
-    if ref is None:
-        return []
-    if data.get("collapsed") in ("inside", "function"):
-        return list(ref.nodes)
-    return [ref]
-
-
-def _summary_text(what: str, nodes: list[Any]) -> str:
-    steps, _, calls = count_inside(nodes)
-    parts = [f"{steps} step{'s' if steps != 1 else ''}"]
-    if calls:
-        parts.append(f"{calls} call{'s' if calls != 1 else ''}")
-    return f"{what} ({', '.join(parts)})"
-
 
 def _numbers(node: Any) -> dict[str, int]:
     out = {}
@@ -233,49 +123,6 @@ def _numbers(node: Any) -> dict[str, int]:
     return out
 
 
-def step_lines(node: Any) -> tuple[list[str], list[str]]:
-    """(title lines, detail lines) of a step or call node: the wrapped name, then what differs
-    from the defaults (retries and timeout of a ``step_do``; a sleep's duration; an event type)."""
-    if isinstance(node, StepDo):
-        details = []
-        retries = node.config.retries
-        dflt = DEFAULT_CONFIG["retries"]
-        diffs = []
-        if retries.limit != dflt["limit"]:
-            diffs.append("none" if retries.limit == 0 else f"limit {retries.limit}")
-        if retries.delay != dflt["delay"] and retries.limit != 0:
-            diffs.append(f"delay {_duration(retries.delay)}")
-        if retries.backoff != dflt["backoff"] and retries.limit != 0:
-            diffs.append(retries.backoff)
-        if diffs:
-            details.append("retries: " + ", ".join(diffs))
-        if node.config.timeout != DEFAULT_CONFIG["timeout"]:
-            details.append(f"timeout: {_duration(node.config.timeout)}")
-        return _wrap(node.name), details
-    if isinstance(node, StepSleep):
-        return _wrap(node.name), [f"sleep {_duration(node.duration)}"]
-    if isinstance(node, StepSleepUntil):
-        when = "a computed time" if node.timestamp == "generated" else node.timestamp
-        return _wrap(node.name), [f"sleep until {when}"]
-    if isinstance(node, StepWaitForEvent):
-        if node.options is None:
-            return _wrap(node.name), ["wait for event"]
-        details = _wrap(f"wait for event: {node.options.event_type}")
-        if node.options.timeout not in (0, "0"):
-            details.append(f"timeout: {_duration(node.options.timeout)}")
-        return _wrap(node.name), details
-    if isinstance(node, FunctionCall):
-        return _wrap(f"call {node.name}()"), []
-    raise TypeError(f"not a step or call node: {type(node).__name__}")
-
-
-def step_label(node: Any) -> str:
-    """The label of a step / call node: :func:`step_lines` joined by newlines."""
-    title, details = step_lines(node)
-    return "\n".join(title + details)
-
-
-# --- the builder ---------------------------------------------------------------------------------
 
 Pred = tuple[str, "str | None"]
 """A dangling exit: (node id, label of the edge that will leave it)."""
@@ -283,14 +130,15 @@ Pred = tuple[str, "str | None"]
 
 @dataclass
 class _Scope:
-    """Where ``break`` nodes of a body go: loop exits, switch merges, and the body's returns."""
+    """Where the exits of a body go: loop exits and heads, switch merges, the body's end."""
 
-    returns: list[str] = field(default_factory=list)
-    breaks: list[list[str]] = field(default_factory=list)  # innermost last; loops and switches
+    returns: list[Pred] = field(default_factory=list)
+    breaks: list[list[Pred]] = field(default_factory=list)  # innermost last; loops and switches
     break_owner: list[str] = field(default_factory=list)  # "loop" | "switch", parallel to breaks
+    loop_entries: list[str] = field(default_factory=list)  # heads of the enclosing loops
 
 
-class _Builder:
+class _Builder(ConstructsMixin, SequencesMixin):
     def __init__(
         self,
         workflow: Workflow,
@@ -312,6 +160,8 @@ class _Builder:
         self._calls: list[tuple[str, str, str]] = []  # (call node, caller body, callee)
         self._body = "run"
         self._order: dict[tuple[str, str | None], int] = {}  # (decision, label) → branch index
+        # dangling exit → the attributes of the edge that will leave it (kind, from_region)
+        self._dangling: dict[tuple[str, str | None], dict[str, Any]] = {}
 
     # nodes and edges
 
@@ -354,19 +204,33 @@ class _Builder:
             attrs.setdefault("order", order)
         self.g.add_edge(u, v, label=label, kind=kind, back=back, **attrs)
 
-    def connect(self, preds: list[Pred], v: str) -> None:
+    def connect(self, preds: list[Pred], v: str, kind: str = "flow") -> None:
         for u, label in preds:
-            kind = "flow"
-            node_kind = self.g.nodes[u]["kind"]
-            if node_kind == "break":
-                kind = "return" if self.g.nodes[u]["label"] == "return" else "break"
-            self.edge(u, v, label, kind=kind)
+            attrs = self.attrs_of(u, label, kind)
+            if self.g.nodes[u]["kind"] == "break":
+                attrs["kind"] = "return" if self.g.nodes[u]["label"] == "return" else "break"
+            self.edge(u, v, label, **attrs)
+
+    def dangling(
+        self, u: str, label: str | None, kind: str, was: str | None = None, **attrs: Any
+    ) -> Pred:
+        """A path leaving ``u`` whose edge, once drawn, has kind ``kind`` (and ``attrs``);
+        relabelled from ``was``, it keeps its order among a decision's branches."""
+        order = self._order.get((u, was))
+        if order is not None:
+            self._order.setdefault((u, label), order)
+        self._dangling[(u, label)] = {"kind": kind, **attrs}
+        return (u, label)
+
+    def attrs_of(self, u: str, label: str | None, kind: str) -> dict[str, Any]:
+        """The edge attributes a dangling path asked for, else just ``kind``."""
+        return dict(self._dangling.get((u, label), {"kind": kind}))
 
     def region(
         self, key: str, kind: str, label: str, ref: Any, anchor: str, parent: tuple[str, ...]
     ) -> tuple[str, ...]:
-        level = sum(1 for r in parent if region_kind(r) in _LEVEL_KINDS)
-        if kind in _LEVEL_KINDS:
+        level = sum(1 for r in parent if region_kind(r) in LEVEL_KINDS)
+        if kind in LEVEL_KINDS:
             level += 1
         self.g.graph["regions"][key] = {
             "kind": kind,
@@ -396,7 +260,7 @@ class _Builder:
     # bodies
 
     def level(self, region: tuple[str, ...]) -> int:
-        return sum(1 for r in region if region_kind(r) in _LEVEL_KINDS)
+        return sum(1 for r in region if region_kind(r) in LEVEL_KINDS)
 
     def collapsed(self, node: Any, region: tuple[str, ...]) -> bool:
         if id(node) in self.collapse_nodes:
@@ -410,7 +274,7 @@ class _Builder:
         kinds = {Loop: "loop", Parallel: "parallel", Try: "try", If: "if", Switch: "switch"}
         kind = kinds.get(type(node), what)
         s = self.new(
-            "summary", _summary_text(what, inner), node, region, counts=counted, collapsed=kind
+            "summary", summary_text(what, inner), node, region, counts=counted, collapsed=kind
         )
         self.connect(preds, s)
         self.hidden_calls(s, inner)
@@ -423,58 +287,7 @@ class _Builder:
             node = stack.pop()
             if isinstance(node, FunctionCall):
                 self._calls.append((s, self._body, node.name))
-            stack.extend(reversed(_children(node)))
-
-    def seq(
-        self, nodes: list[Any], preds: list[Pred], region: tuple[str, ...], scope: _Scope
-    ) -> list[Pred]:
-        if self.chunk:
-            return self.seq_chunked(nodes, preds, region, scope)
-        for node in nodes:
-            preds = self.node(node, preds, region, scope)
-        return preds
-
-    def seq_chunked(
-        self, nodes: list[Any], preds: list[Pred], region: tuple[str, ...], scope: _Scope
-    ) -> list[Pred]:
-        simple = (StepDo, StepSleep, StepSleepUntil, StepWaitForEvent, FunctionCall)
-        run: list[Any] = []
-
-        def flush(preds: list[Pred]) -> list[Pred]:
-            assert self.chunk
-            for i in range(0, len(run), self.chunk):
-                part = run[i : i + self.chunk]
-                if len(part) == 1:
-                    preds = self.node(part[0], preds, region, scope)
-                    continue
-                first, last = part[0].name, part[-1].name
-                text = (
-                    f"{short(first, 24)} … {short(last, 24)}\n"
-                    + _summary_text("sequence", part).split(" ", 1)[1]
-                )
-                _, counted, _ = count_inside(part)
-                s = self.new(
-                    "summary",
-                    text,
-                    None,
-                    region,
-                    counts=counted,
-                    collapsed="sequence",
-                    members=tuple(part),
-                )
-                self.connect(preds, s)
-                self.hidden_calls(s, part)
-                preds = [(s, None)]
-            run.clear()
-            return preds
-
-        for node in nodes:
-            if isinstance(node, simple) and not (isinstance(node, StepDo) and node.nodes):
-                run.append(node)
-                continue
-            preds = flush(preds)
-            preds = self.node(node, preds, region, scope)
-        return flush(preds)
+            stack.extend(reversed(children(node)))
 
     def node(
         self, node: Any, preds: list[Pred], region: tuple[str, ...], scope: _Scope
@@ -496,9 +309,9 @@ class _Builder:
                 # (JavaScript's ``switch``) it leaves the switch.
                 owners = scope.break_owner
                 at = max((i for i, o in enumerate(owners) if o == "loop"), default=len(owners) - 1)
-                scope.breaks[at].append(n)
+                scope.breaks[at].append((n, None))
             else:
-                scope.returns.append(n)
+                scope.returns.append((n, None))
             return []
         if isinstance(node, If):
             return self.decision(node, "if", preds, region, scope)
@@ -511,7 +324,7 @@ class _Builder:
         if isinstance(node, Parallel):
             return self.parallel(node, preds, region, scope)
         if isinstance(node, (Block, Start)):
-            return self.seq(list(node.nodes), preds, region, scope)
+            return self.body(node, preds, region, scope)
         # FunctionDef never appears in a nodes list (SEMANTICS §1.3); nothing to draw.
         return preds
 
@@ -536,158 +349,18 @@ class _Builder:
             )
             n = self.new(kind, step_label(node), node, inner, **_numbers(node))
             self.connect(preds, n)
-            return self.seq(list(node.nodes), [(n, None)], inner, scope)
+            # A step's body is a function of its own: its returns end the body, not the run.
+            own = _Scope()
+            return self.body(node, [(n, None)], inner, own, top=True) + own.returns
         n = self.new(kind, step_label(node), node, region, **_numbers(node))
         self.connect(preds, n)
         return [(n, None)]
 
-    def decision(
-        self,
-        node: If | Switch,
-        what: str,
-        preds: list[Pred],
-        region: tuple[str, ...],
-        scope: _Scope,
-    ) -> list[Pred]:
-        inner_nodes = [n for b in node.branches for n in b.nodes]
-        if self.collapsed(node, region):
-            if what == "if":
-                first = node.branches[0].condition if node.branches else None
-                label = f"if {short(first, 30)}" if first else "if"
-            else:
-                label = f"match {short(node.discriminant, 30)}"
-            return self.summary(label, node, inner_nodes, preds, region)
-        if what == "if":
-            label = "if"
-            null_label = "else"
-        else:
-            assert isinstance(node, Switch)
-            label = "\n".join(_wrap(f"match {node.discriminant}"))
-            null_label = "default"
-        d = self.new("decision", label, node, region, construct=what)
-        self.connect(preds, d)
-        inner = self.region(f"{what}:{d}", what, label, node, d, region)
-        if what == "switch":
-            scope.breaks.append([])
-            scope.break_owner.append("switch")
-        outs: list[Pred] = []
-        for i, branch in enumerate(node.branches):
-            text = null_label if branch.condition is None else branch.condition
-            self._order.setdefault((d, text), i)
-            outs.extend(self.seq(list(branch.nodes), [(d, text)], inner, scope))
-        if all(b.condition is not None for b in node.branches):
-            self._order.setdefault((d, null_label), len(node.branches))
-            outs.append((d, null_label))
-        if what == "switch":
-            outs.extend((b, None) for b in scope.breaks.pop())
-            scope.break_owner.pop()
-        if len(outs) <= 1:
-            return outs
-        m = self.new("merge", "", node, region)
-        self.connect(outs, m)
-        return [(m, None)]
-
-    def try_(
-        self, node: Try, preds: list[Pred], region: tuple[str, ...], scope: _Scope
-    ) -> list[Pred]:
-        blocks = [
-            b for b in (node.try_block, node.catch_block, node.finally_block) if b is not None
-        ]
-        if self.collapsed(node, region):
-            return self.summary("try", node, [n for b in blocks for n in b.nodes], preds, region)
-        anchor = f"{self.prefix}n{self._next}"
-        try_region = self.region(f"try:{anchor}", "try", "try", node, anchor, region)
-        t = self.new("try", "try", node, try_region)
-        self.connect(preds, t)
-        if node.try_block is not None:
-            outs = self.seq(list(node.try_block.nodes), [(t, "try")], try_region, scope)
-        else:
-            outs = [(t, None)]
-        if node.catch_block is not None:
-            # The catch edge leaves the end of the try region (the worst case: every step of the
-            # try block ran, then one failed), so a longest path sees try + except + finally.
-            if node.try_block is not None and outs:
-                source = self.single_node(outs, try_region)
-                outs = [(source, None)]
-            else:
-                source = t
-            exc_region = self.region(
-                f"except:{anchor}", "except", "except", node.catch_block, anchor, region
-            )
-            catch_outs = self.seq(
-                list(node.catch_block.nodes), [(source, "except")], exc_region, scope
-            )
-            for _, _, data in self.g.out_edges(source, data=True):
-                if data.get("label") == "except":
-                    data["kind"] = "except"
-            outs = outs + catch_outs
-        if node.finally_block is not None:
-            fin_region = self.region(
-                f"finally:{anchor}", "finally", "finally", node.finally_block, anchor, region
-            )
-            fin_preds = (
-                [(u, lbl or "finally") for u, lbl in self.single(outs, region)] if outs else []
-            )
-            outs = self.seq(list(node.finally_block.nodes), fin_preds, fin_region, scope)
-        return self.single(outs, region)
-
-    def loop(
-        self, node: Loop, preds: list[Pred], region: tuple[str, ...], scope: _Scope
-    ) -> list[Pred]:
-        if self.collapsed(node, region):
-            return self.summary("loop", node, list(node.nodes), preds, region)
-        anchor = f"{self.prefix}n{self._next}"
-        inner = self.region(f"loop:{anchor}", "loop", "loop", node, anchor, region)
-        entry = self.new("loop_entry", "loop", node, inner)
-        self.connect(preds, entry)
-        scope.breaks.append([])
-        scope.break_owner.append("loop")
-        body = self.seq(list(node.nodes), [(entry, None)], inner, scope)
-        breaks = scope.breaks.pop()
-        scope.break_owner.pop()
-        outs = [(b, None) for b in breaks]
-        if body:
-            tail = self.single_node(body, inner)
-            self.edge(tail, entry, None, kind="back", back=True)
-            outs.insert(0, (tail, None))
-        return self.single(outs, region)
-
-    def parallel(
-        self, node: Parallel, preds: list[Pred], region: tuple[str, ...], scope: _Scope
-    ) -> list[Pred]:
-        if self.collapsed(node, region):
-            return self.summary(f"parallel: {node.kind}", node, list(node.nodes), preds, region)
-        anchor = f"{self.prefix}n{self._next}"
-        inner = self.region(
-            f"parallel:{anchor}", "parallel", f"parallel: {node.kind}", node, anchor, region
-        )
-        fork = self.new("fork", f"parallel: {node.kind}", node, inner, parallel_kind=node.kind)
-        self.connect(preds, fork)
-        members = list(node.nodes)
-        parent = _wave_parents(members)
-        children: dict[int, list[int]] = {}
-        for i, p in enumerate(parent):
-            if p is not None:
-                children.setdefault(p, []).append(i)
-        leaves: list[Pred] = []
-        # Depth-first from the fork, members in list order (iterative: waves can be long chains).
-        todo: list[tuple[int, list[Pred]]] = [
-            (i, [(fork, None)]) for i, p in enumerate(parent) if p is None
-        ]
-        todo.reverse()
-        while todo:
-            i, member_preds = todo.pop()
-            outs = self.node(members[i], member_preds, inner, scope)
-            kids = children.get(i, [])
-            if not kids:
-                leaves.extend(outs)
-            for k in reversed(kids):
-                todo.append((k, outs))
-        if not members:
-            leaves.append((fork, None))
-        join = self.new("join", _WAVE_JOIN[node.kind], node, inner, parallel_kind=node.kind)
-        self.connect(leaves, join)
-        return [(join, None)]
+    def finish(self, scope: _Scope, outs: list[Pred], end: str) -> None:
+        """A body's paths reach its end: the fall-through ones and its returns."""
+        self.connect(outs, end)
+        for u, label in scope.returns:
+            self.edge(u, end, label, **self.attrs_of(u, label, "return"))
 
     # whole workflow
 
@@ -697,23 +370,21 @@ class _Builder:
         start = self.new("start", "start", None, ())
         scope = _Scope()
         self._body = "run"
-        outs = self.seq(list(wf.nodes), [(start, None)], (), scope)
+        outs = self.body(wf, [(start, None)], (), scope, top=True)
         end = self.new("end", "end", None, ())
-        self.connect(outs, end)
-        for r in scope.returns:
-            self.edge(r, end, None, kind="return")
+        self.finish(scope, outs, end)
         g.graph["start"], g.graph["end"] = start, end
 
         for name, fdef in wf.functions.items():
             key = f"function:{name}"
             self._body = name
+            anchor = f"{self.prefix}n{self._next}"
+            region = self.region(key, "function", f"function {name}", fdef, anchor, ())
             if name in self.collapse_functions:
-                anchor = f"{self.prefix}n{self._next}"
-                region = self.region(key, "function", f"function {name}", fdef, anchor, ())
                 _, counted, _ = count_inside(fdef.nodes)
                 s = self.new(
                     "summary",
-                    _summary_text(f"{name}()", list(fdef.nodes)),
+                    summary_text(f"{name}()", list(fdef.nodes)),
                     fdef,
                     region,
                     counts=counted,
@@ -722,87 +393,15 @@ class _Builder:
                 g.graph["functions"][name] = {"entry": s, "exit": s, "region": key}
                 self.hidden_calls(s, fdef.nodes)
                 continue
-            anchor = f"{self.prefix}n{self._next}"
-            region = self.region(key, "function", f"function {name}", fdef, anchor, ())
             entry = self.new("function_entry", f"{name}()", fdef, region)
             fscope = _Scope()
-            outs = self.seq(list(fdef.nodes), [(entry, None)], region, fscope)
+            outs = self.body(fdef, [(entry, None)], region, fscope, top=True)
             exit_ = self.new("function_exit", "return", fdef, region)
-            self.connect(outs, exit_)
-            for r in fscope.returns:
-                self.edge(r, exit_, None, kind="return")
+            self.finish(fscope, outs, exit_)
             g.graph["functions"][name] = {"entry": entry, "exit": exit_, "region": key}
 
-        self._link_calls()
+        link_calls(self.g, self._calls, self.edge)
         return g
-
-    def _link_calls(self) -> None:
-        """Call edges (call node → callee entry); those closing a recursion cycle are back edges."""
-        functions = self.g.graph["functions"]
-        callees: dict[str, list[str]] = {}
-        for _, caller, callee in self._calls:
-            if callee in functions and callee not in callees.setdefault(caller, []):
-                callees[caller].append(callee)
-        back: set[tuple[str, str]] = set()
-        state: dict[str, int] = {}  # 1 on the stack, 2 done
-
-        def visit(root: str) -> None:
-            # Iterative DFS, classifying call-graph edges whose target is on the stack as back.
-            state[root] = 1
-            stack: list[tuple[str, Iterator[str]]] = [(root, iter(callees.get(root, [])))]
-            while stack:
-                body, it = stack[-1]
-                nxt = next(it, None)
-                if nxt is None:
-                    state[body] = 2
-                    stack.pop()
-                    continue
-                if state.get(nxt) == 1:
-                    back.add((body, nxt))
-                elif nxt not in state:
-                    state[nxt] = 1
-                    stack.append((nxt, iter(callees.get(nxt, []))))
-
-        for body in ["run", *functions]:
-            if body not in state:
-                visit(body)
-        for call, caller, callee in self._calls:
-            target = functions.get(callee)
-            if target is None:
-                self.g.nodes[call]["missing_callee"] = True
-                continue
-            is_back = (caller, callee) in back
-            self.edge(call, target["entry"], None, kind="call", back=is_back)
-
-
-def _wave_parents(members: list[Any]) -> list[int | None]:
-    """For each parallel member, the index of the member it hangs under (docs/cloudflare-parser.md §6.5).
-
-    ``None`` means it leaves the fork. Members are grouped by ``starts`` (missing = the first
-    wave); a member whose ``starts`` is S > the lowest hangs under the last member, in list
-    order, whose ``resolves`` is S; with no such member it starts from the fork.
-    """
-    starts = [getattr(m, "starts", None) for m in members]
-    resolves = [getattr(m, "resolves", None) for m in members]
-    known = [s for s in starts if s is not None]
-    if not known:
-        return [None] * len(members)
-    lowest = min(known)
-    parents: list[int | None] = []
-    for i, s in enumerate(starts):
-        if s is None or s <= lowest:
-            parents.append(None)
-            continue
-        last = None
-        for j, r in enumerate(resolves):
-            if j != i and r == s:
-                last = j
-        # A parent must itself start earlier, which rules out cycles even for odd numbers.
-        if last is not None and (starts[last] is None or starts[last] < s):
-            parents.append(last)
-        else:
-            parents.append(None)
-    return parents
 
 
 def build_flow(
@@ -825,18 +424,3 @@ def build_flow(
     """
     return _Builder(workflow, id_prefix, depth, collapse_functions, collapse_nodes, chunk).build()
 
-
-def cluster_tree(
-    g: nx.DiGraph,
-) -> tuple[dict[tuple[str, ...], list[str]], dict[tuple[str, ...], list[str]]]:
-    """(cluster path → its node ids, cluster path → child cluster keys), in node-id order."""
-    nodes: dict[tuple[str, ...], list[str]] = {}
-    children: dict[tuple[str, ...], list[str]] = {}
-    for nid, data in g.nodes(data=True):
-        path = tuple(r for r in data["region"] if region_kind(r) in CLUSTER_REGION_KINDS)
-        nodes.setdefault(path, []).append(nid)
-        for i in range(len(path)):
-            kids = children.setdefault(path[:i], [])
-            if path[i] not in kids:
-                kids.append(path[i])
-    return nodes, children

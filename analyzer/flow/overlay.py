@@ -32,7 +32,7 @@ from typing import Any
 
 from wfgraph.schema import StepDo, StepSleep, StepSleepUntil, StepWaitForEvent, Workflow
 
-from .build import iter_step_nodes
+from .regions import iter_step_nodes
 
 __all__ = [
     "STATUSES",

@@ -14,6 +14,7 @@ from wfgraph.schema import Loop, Parallel
 
 from . import facts as F
 from .concurrency import Seq
+from .diagram_info import call_arguments
 from .literals import call_args, dotted_name, source_text
 from .scope import OTHER, Deferred, Task, Value, tasks_of
 
@@ -145,7 +146,10 @@ class CallsMixin:
         if target.expands:
             self.functions.expand_inline(target, seq)
             return None
-        return self.functions.call_node(target, call)
+        node = self.functions.call_node(target, call)
+        if node is not None:
+            node._args = call_arguments(self.module, call)  # for diagram labels (SEMANTICS §9)
+        return node
 
     # --- asyncio ---------------------------------------------------------------------------
 
@@ -286,9 +290,7 @@ class CallsMixin:
         self.walk_comprehension_elements(expr, inner, member=True)
         if not inner.nodes:
             return None
-        loop = Loop(nodes=inner.nodes)
-        loop._src = expr
-        return loop
+        return self.loop_node(inner, expr)
 
     def emit_parallel(self: "Walker", seq: Seq, kind: str, members: list[Any], site: cst.CSTNode) -> None:
         parallel = Parallel(kind=kind, nodes=members)

@@ -17,10 +17,15 @@ from .scope import Task
 
 @dataclass
 class Seq:
-    """A sequence being filled. Only a function body's top level hosts the implicit group."""
+    """A sequence being filled. Only a function body's top level hosts the implicit group.
+
+    ``exit`` and ``guards`` are for diagrams only (SEMANTICS §9, ``diagram_info``): how the
+    sequence ends, and the step-less guards that end some of its paths."""
 
     nodes: list[Any]
     is_top: bool = False
+    exit: Any = None
+    guards: list[Any] = field(default_factory=list)
 
 
 @dataclass

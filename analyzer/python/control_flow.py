@@ -13,9 +13,11 @@ import libcst as cst
 from wfgraph.schema import Block, Branch, Break, If, Loop, Parallel, Switch, Try
 
 from .concurrency import Seq
+from .diagram_info import Exit, Guard, attach_sequence, loop_header
 from .literals import source_text, string_value
 from .module_index import suite_statements
 from .scope import OTHER, Value, join_names
+from .trip_count import static_trip_count
 
 if TYPE_CHECKING:
     from .walker import Walker
@@ -102,20 +104,22 @@ class ControlFlowMixin:
             if test is not None:
                 self.walk_expr(test, seq)
         paths = Paths(self)
-        branches = []
+        branches, walked = [], []
         for test, suite in chain:
             paths.start()
             branch = Seq([])
             self.walk_block(suite_statements(suite), branch)
             cond = source_text(self.module, test) if test is not None else None
-            branches.append(Branch(condition=cond, nodes=branch.nodes))
+            branches.append(attach_sequence(Branch(condition=cond, nodes=branch.nodes), branch))
             paths.end()
+            walked.append(branch)
         if rest is not None:
             paths.start()
             branch = Seq([])
             self.walk_block(rest, branch)
-            branches.append(Branch(condition=None, nodes=branch.nodes))
+            branches.append(attach_sequence(Branch(condition=None, nodes=branch.nodes), branch))
             paths.end()
+            walked.append(branch)
         if not _has_else(stmt) and rest is None:
             paths.skip()
         paths.join()
@@ -123,6 +127,19 @@ class ControlFlowMixin:
             node = If(branches=branches)
             node._src = stmt
             self.place_control(seq, node)
+            if all(w.exit is not None for w in walked) and (_has_else(stmt) or rest is not None):
+                seq.exit = seq.exit or _common_exit(walked)
+        else:
+            self.note_guard(seq, "if", None, [b.condition for b in branches], walked)
+
+    def note_guard(self: "Walker", seq: Seq, construct: str, subject: str | None,
+                   conditions: list[str | None], walked: list[Seq]) -> None:
+        """A step-less ``if`` / ``match`` is not in the JSON; when some of its branches end the
+        sequence (``if item.done: break``) the diagrams still draw it (SEMANTICS §9)."""
+        if not any(w.exit is not None for w in walked):
+            return
+        branches = tuple((cond, w.exit) for cond, w in zip(conditions, walked))
+        seq.guards.append(Guard(len(seq.nodes), construct, subject, branches))
 
     def place_control(self: "Walker", seq: Seq, node: Any) -> None:
         """Control flow closes the implicit group (docs/cloudflare-parser.md §6.3)."""
@@ -147,14 +164,34 @@ class ControlFlowMixin:
         paths.end()
         paths.skip()  # the body may not run at all
         paths.join()
+        node = None
         if body.nodes:
-            node = Loop(nodes=body.nodes)
-            node._src = stmt
+            node = self.loop_node(body, stmt)
             # Work numbered inside the body puts the loop in the implicit group (SEMANTICS §4.7).
             numbered = self.body.counter != counter_before
             self.body.place(seq, [node], pending_before or numbered or self.body.has_pending())
         if stmt.orelse is not None:
-            self.walk_block(suite_statements(stmt.orelse.body), seq)
+            self.walk_loop_else(stmt.orelse, seq, node)
+
+    def walk_loop_else(self: "Walker", orelse: cst.Else, seq: Seq, loop: Loop | None) -> None:
+        """The ``else`` clause follows the loop in the JSON (SEMANTICS §5); diagrams need to know
+        which nodes it holds and how it ends, since ``break`` skips it (SEMANTICS §9)."""
+        outer_exit, count, guards = seq.exit, len(seq.nodes), len(seq.guards)
+        seq.exit = None
+        self.walk_block(suite_statements(orelse.body), seq)
+        if loop is not None:
+            loop._orelse = (len(seq.nodes) - count, seq.exit, len(seq.guards) - guards)
+            seq.exit = outer_exit
+        else:
+            seq.exit = outer_exit or seq.exit
+
+    def loop_node(self: "Walker", body: Seq, src: cst.CSTNode) -> Loop:
+        """A ``loop`` with what diagrams show of it: its header, static trip count and exits."""
+        node = Loop(nodes=body.nodes)
+        node._src = src
+        node._header = loop_header(self.module, src)
+        node._trips = static_trip_count(src, self.scope.constants)
+        return attach_sequence(node, body)
 
     def walk_comprehension(self: "Walker", expr: Any, seq: Seq) -> Value:
         """A comprehension with awaited steps is a loop (SEMANTICS §5); one that starts tasks
@@ -165,8 +202,7 @@ class ControlFlowMixin:
         body = Seq([])
         self.walk_comprehension_elements(expr, body, member=False)
         if body.nodes:
-            node = Loop(nodes=body.nodes)
-            node._src = expr
+            node = self.loop_node(body, expr)
             self.body.place(seq, [node], pending_before or self.body.has_pending())
         tasks = [t for t in self.body.pending if id(t) not in started]
         return Value("tasks", tasks) if tasks else OTHER
@@ -201,33 +237,42 @@ class ControlFlowMixin:
         if stmt.orelse is not None:
             self.walk_block(suite_statements(stmt.orelse.body), body)
         paths.end()
-        handlers = []
+        handlers, walked = [], []
         for handler in stmt.handlers:
             paths.start()
             branch = Seq([])
             self.walk_block(suite_statements(handler.body), branch)
             cond = source_text(self.module, handler.type) if handler.type is not None else None
-            handlers.append(Branch(condition=cond, nodes=branch.nodes))
+            handlers.append(attach_sequence(Branch(condition=cond, nodes=branch.nodes), branch))
             paths.end()
+            walked.append(branch)
         paths.join()
         final = Seq([])
         if stmt.finalbody is not None:
             self.walk_block(suite_statements(stmt.finalbody.body), final)
         node = Try(
-            try_block=_block(body.nodes),
-            catch_block=self.catch_block(handlers),
-            finally_block=_block(final.nodes),
+            try_block=_block(body),
+            catch_block=self.catch_block(handlers, walked),
+            finally_block=_block(final),
         )
         if node.try_block or node.catch_block or node.finally_block:
             node._src = stmt
+            node._handlers = tuple((h.condition, w.exit) for h, w in zip(handlers, walked))
+            if node.try_block is None and body.exit is not None:
+                node._body_exit = body.exit
             self.place_control(seq, node)
+        ends = [body, *walked] if walked else [body]
+        if final.exit is not None:
+            seq.exit = seq.exit or final.exit
+        elif all(w.exit is not None for w in ends):
+            seq.exit = seq.exit or _common_exit(ends)
 
-    def catch_block(self: "Walker", handlers: list[Branch]) -> Block | None:
+    def catch_block(self: "Walker", handlers: list[Branch], walked: list[Seq]) -> Block | None:
         """One handler: its nodes. Several with steps: an ``if`` with a branch per handler."""
         if not any(h.nodes for h in handlers):
             return None
         if len(handlers) == 1:
-            return _block(handlers[0].nodes)
+            return _block(walked[0])
         return Block(nodes=[If(branches=handlers)])
 
     # --- with --------------------------------------------------------------------------------
@@ -260,6 +305,7 @@ class ControlFlowMixin:
         self.walk_block(suite_statements(stmt.body), inner)
         tasks = [t for t in self.body.pending if id(t) not in started]
         self.body.resolve(tasks)
+        seq.exit = seq.exit or inner.exit
         if inner.nodes:
             node = Parallel(kind="all", nodes=inner.nodes)
             node._src = stmt
@@ -270,22 +316,28 @@ class ControlFlowMixin:
     def walk_match(self: "Walker", stmt: cst.Match, seq: Seq) -> None:
         self.walk_expr(stmt.subject, seq)
         paths = Paths(self)
-        branches, wildcard = [], False
+        branches, walked, wildcard = [], [], False
         for case in stmt.cases:
             paths.start()
             branch = Seq([])
             self.walk_case_body(suite_statements(case.body), branch)
             cond = self.case_condition(case)
             wildcard = wildcard or cond is None
-            branches.append(Branch(condition=cond, nodes=branch.nodes))
+            branches.append(attach_sequence(Branch(condition=cond, nodes=branch.nodes), branch))
             paths.end()
+            walked.append(branch)
         if not wildcard:
             paths.skip()
         paths.join()
+        subject = source_text(self.module, stmt.subject)
         if any(_has_content(b.nodes) for b in branches):
-            node = Switch(discriminant=source_text(self.module, stmt.subject), branches=branches)
+            node = Switch(discriminant=subject, branches=branches)
             node._src = stmt
             self.place_control(seq, node)
+            if wildcard and all(w.exit is not None for w in walked):
+                seq.exit = seq.exit or _common_exit(walked)
+        else:
+            self.note_guard(seq, "switch", subject, [b.condition for b in branches], walked)
 
     def walk_case_body(self: "Walker", stmts: list[cst.BaseStatement], branch: Seq) -> None:
         """``return`` / ``break`` directly in a case become ``break`` nodes (SEMANTICS §5)."""
@@ -316,5 +368,16 @@ class ControlFlowMixin:
         return text
 
 
-def _block(nodes: list[Any]) -> Block | None:
-    return Block(nodes=nodes) if nodes else None
+def _block(seq: Seq) -> Block | None:
+    return attach_sequence(Block(nodes=seq.nodes), seq) if seq.nodes else None
+
+
+def _common_exit(walked: list[Seq]) -> Exit:
+    """The exit of a construct all of whose branches exit: the sequence after it is dead. The
+    kind that matters most for the enclosing sequence (a raise is the weakest claim)."""
+    kinds = [w.exit for w in walked]
+    for kind in ("return", "break", "continue", "raise"):
+        for found in kinds:
+            if found.kind == kind:
+                return found
+    return kinds[0]

@@ -17,6 +17,7 @@ from wfgraph.schema import STEP_TYPES, FunctionCall, FunctionDef
 
 from .callees import SKIPPED_METHODS, Callees
 from .concurrency import Seq
+from .diagram_info import attach_sequence
 from .module_index import suite_statements
 from .scope import Scope, Value
 
@@ -57,6 +58,7 @@ class Entry:
     direct: bool = False
     targets: set["Entry"] = field(default_factory=set)
     calls: list[FunctionCall] = field(default_factory=list)
+    seq: Any = None  # the walked body (its exit and guards, for diagrams)
 
     def __hash__(self) -> int:
         return self.serial
@@ -136,7 +138,8 @@ class FunctionRegistry:
             scope.bind(name, value)
         self.stack.append(entry)
         try:
-            entry.nodes = self.w.walk_function_body(target.fn, scope)
+            entry.seq = self.w.walk_body(target.fn, scope)
+            entry.nodes = entry.seq.nodes
         finally:
             self.stack.pop()
         entry.done = True
@@ -222,7 +225,7 @@ class FunctionRegistry:
             key = base if seen[base] == 1 else f"{base} ({seen[base]})"
             for call in entry.calls:
                 call.name = key
-            fdef = FunctionDef(name=key, nodes=entry.nodes)
+            fdef = attach_sequence(FunctionDef(name=key, nodes=entry.nodes), entry.seq)
             fdef._src = entry.fn
             out[key] = fdef
         return out

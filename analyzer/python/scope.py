@@ -35,6 +35,10 @@ class StepDecl:
     """Its position among the walk's declarations (schema ``StepDo._decl``)."""
     body_nodes: list[Any] | None = None
     awaited: bool = False
+    config_keys: frozenset[str] = frozenset()
+    """The config fields written out in the source (labels show them, SEMANTICS §9)."""
+    body_seq: Any = None
+    """The walked body (``concurrency.Seq``): its exit and guards, for diagrams."""
 
     @property
     def params(self) -> list[cst.Param]:

@@ -14,6 +14,7 @@ from wfgraph.schema import Block, StepDo, StepSleep, StepSleepUntil, StepWaitFor
 
 from . import facts as F
 from .concurrency import Seq
+from .diagram_info import attach_sequence, config_keys
 from .literals import (
     call_args,
     literal_value,
@@ -68,6 +69,8 @@ class StepsMixin:
             )
         node._src = call
         node._name_src = name_source(args.get("name"), consts)
+        if method == "wait_for_event":
+            node._event_type_src = name_source(args.get("event_type"), consts)
         self.note_step_in_step(call)
         return node
 
@@ -118,6 +121,7 @@ class StepsMixin:
             scope=self.scope,
             name_src=name_source(name_expr, consts),
             index=len(self.declared),
+            config_keys=config_keys(args.get("config"), consts),
         )
         if registry is not None:
             self.step_registry[registry] = decl
@@ -139,16 +143,18 @@ class StepsMixin:
         decl.awaited = True
         if decl.body_nodes is None:
             decl.body_nodes = []  # a step that runs itself in its body terminates here
-            decl.body_nodes = self.walk_step_body(decl)
+            decl.body_seq = self.walk_step_body(decl)
+            decl.body_nodes = decl.body_seq.nodes
             nodes = decl.body_nodes
         else:
             nodes = [clone(n) for n in decl.body_nodes]
         node = StepDo(name=decl.name, config=decl.config.model_copy(deep=True), nodes=nodes)
         node._src = site
         node._name_src, node._decl = decl.name_src, decl.index
-        return node
+        node._config_keys = decl.config_keys
+        return attach_sequence(node, decl.body_seq) if nodes else node
 
-    def walk_step_body(self: "Walker", decl: StepDecl) -> list[Any]:
+    def walk_step_body(self: "Walker", decl: StepDecl) -> Seq:
         scope = Scope(
             parent=decl.scope,
             constants=ScopeConstants(suite_statements(decl.fn.body), parent=decl.scope.constants,
@@ -159,7 +165,7 @@ class StepsMixin:
             scope.bind(param.name.value, Value("other"))
         self.step_depth += 1
         try:
-            return self.walk_function_body(decl.fn, scope)
+            return self.walk_body(decl.fn, scope)
         finally:
             self.step_depth -= 1
 

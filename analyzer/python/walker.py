@@ -20,6 +20,7 @@ from .concurrency import Body, Seq
 from .control_flow import ControlFlowMixin
 from .dispatch import DispatchMixin
 from .cst_walk import iter_subexpressions
+from .diagram_info import exit_of
 from .facts import Fact
 from .functions import FunctionRegistry
 from .literals import dotted_name, source_text
@@ -54,6 +55,10 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
         self.body = Body()
         self.module_scope = self.scope_of(cls.module)
         self.scope: Scope = self.module_scope
+        self.body_fn: cst.FunctionDef | None = None
+        """The function whose body is being walked: a helper expanded inline (§4.5) runs in its
+        caller's body, where its ``return`` is no exit (SEMANTICS §9)."""
+        self.run_seq: Seq | None = None
 
     @property
     def index(self) -> ModuleIndex:
@@ -84,7 +89,8 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
             scope.bind(params[1], EVENT)
         if len(params) > 2:
             scope.bind(params[2], STEP)
-        return self.walk_function_body(run, scope)
+        self.run_seq = self.walk_body(run, scope)
+        return self.run_seq.nodes
 
     def new_scope(self, fn: cst.FunctionDef, parent: Scope, method: bool = False) -> Scope:
         scope = Scope(
@@ -101,11 +107,20 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
         return scope
 
     def walk_function_body(self, fn: cst.FunctionDef, scope: Scope) -> list[Any]:
-        with self.frame(Body(), scope):
-            seq = Seq([], is_top=True)
-            self.walk_block(suite_statements(fn.body), seq)
-            self.finish_body(seq)
-            return seq.nodes
+        return self.walk_body(fn, scope).nodes
+
+    def walk_body(self, fn: cst.FunctionDef, scope: Scope) -> Seq:
+        """A function body as a sequence: its nodes, and for diagrams its exit and guards."""
+        saved = self.body_fn
+        self.body_fn = fn
+        try:
+            with self.frame(Body(), scope):
+                seq = Seq([], is_top=True)
+                self.walk_block(suite_statements(fn.body), seq)
+                self.finish_body(seq)
+                return seq
+        finally:
+            self.body_fn = saved
 
     @contextmanager
     def frame(self, body: Body, scope: Scope) -> Iterator[None]:
@@ -223,6 +238,19 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
             self.walk_expr(small.test, seq)
         elif isinstance(small, (cst.Import, cst.ImportFrom)):
             self.bind_imports(small)
+        self.note_exit(small, seq)
+
+    def note_exit(self, small: cst.BaseSmallStatement, seq: Seq) -> None:
+        """Where the sequence's paths end, for diagrams (SEMANTICS §9); the first exit wins (what
+        follows it is dead code)."""
+        if seq.exit is not None:
+            return
+        found = exit_of(self.module, small)
+        if found is None:
+            return
+        if found.kind == "return" and self.scope.fn is not self.body_fn:
+            return  # a helper expanded inline returns to its call site
+        seq.exit = found
 
     def walk_unpacking(self, small: cst.Assign, seq: Seq) -> bool:
         """``a, b = x(), y()``: each name gets its own value."""

@@ -43,7 +43,7 @@ class LoweredLimit:
 
 def mode_flip(base: Version, head: Version) -> ModeFlip | None:
     """WF109: the two wrangler files choose different modes and HEAD's code still relies on
-    BASE's (python-sdk.md §2.0): every replay raises TypeError at the first such step."""
+    BASE's (docs/python-api.md §2.0): every replay raises TypeError at the first such step."""
     if base.wrangler is None or head.wrangler is None or head.analysis is None:
         return None
     old = implicit_dependencies(base.wrangler.config)

@@ -1,4 +1,4 @@
-"""WF109 dependency-mode-flip (python-sdk.md §2.0; SEMANTICS §10.3)."""
+"""WF109 dependency-mode-flip (docs/python-api.md §2.0; SEMANTICS §10.3)."""
 
 from __future__ import annotations
 
