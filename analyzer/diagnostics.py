@@ -37,3 +37,8 @@ class Diagnostic:
 PARSE_ERROR = ("WF000", "parse-error")
 ANALYSIS_ERROR = ("WF009", "analysis-error")
 UNRESOLVED_BASE = ("WF008", "unresolved-base")  # a note: a class that may be a workflow
+
+# Codes about wfgraph's own inputs: its comments and the configuration it reads.
+UNUSED_SUPPRESSION = ("WF090", "unused-suppression")
+CONFIG_PLACEHOLDER = ("WF091", "config-placeholder")
+STALE_TRIP_COUNT = ("WF092", "stale-trip-count")
