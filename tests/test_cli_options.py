@@ -87,6 +87,7 @@ def test_output_file_takes_the_report(project: Path, capsys) -> None:
     ("auto", {}, False),                                   # not a terminal
     ("auto", {"FORCE_COLOR": "1"}, True),
     ("auto", {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),  # NO_COLOR wins in auto mode
+    ("auto", {"FORCE_COLOR": "0"}, False),
     ("always", {"NO_COLOR": "1"}, True),                    # the command line wins
     ("never", {"FORCE_COLOR": "1"}, False),
 ])
@@ -132,12 +133,17 @@ def test_check_reads_standard_input_under_the_name_given(tmp_path: Path) -> None
         "the wrangler file of the name given sets the mode (legacy: step.do() needs a name)"
 
 
-def test_graph_reads_standard_input() -> None:
+def test_graph_reads_standard_input(tmp_path: Path) -> None:
     source = (FIXTURES / "realistic" / "cloudflare_docs.py").read_text(encoding="utf-8")
     proc = run("graph", "-", stdin=source)
     assert proc.returncode == 0, proc.stderr
     expected = json.loads((FIXTURES / "realistic" / "cloudflare_docs.graph.json").read_text(encoding="utf-8"))
     assert json.loads(proc.stdout) == expected
+    write(tmp_path, "app/wrangler.toml", 'name = "a"\nmain = "flow.py"\ncompatibility_date = "%DATE%"\n')
+    proc = run("graph", "-", "--stdin-filename", "app/flow.py", cwd=tmp_path, stdin=source)
+    assert json.loads(proc.stdout) == expected
+    assert proc.stderr.startswith("app/wrangler.toml:3:22: warning: "), \
+        "the wrangler file of the name given applies"
 
 
 # --- settings -------------------------------------------------------------------------------------

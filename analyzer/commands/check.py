@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -31,7 +32,7 @@ from wfgraph import __version__
 from ..checks.budget import BudgetResult
 from ..checks.catalog import known_codes, rule_infos
 from ..checks.directives import Directives, loop_lines, parse_directives, stale_inline_counts
-from ..checks.project import check_wrangler, covers_main
+from ..checks.project import WranglerReport, check_wrangler, covers_main
 from ..checks.runner import check_file
 from ..checks.suppress import NEVER_DROPPED, Suppressions, apply_suppressions
 from ..diagnostics import STALE_TRIP_COUNT, Diagnostic
@@ -247,7 +248,8 @@ def _loop_lines(text: str, directives: Directives, keys: list[str]) -> set[int] 
 
 
 def _wrangler_reports(resolver: SettingsResolver, collected: Collected, files: list[CheckedFile],
-                      settings: dict[str, Settings], known: frozenset[str]):
+                      settings: dict[str, Settings], known: frozenset[str]
+                      ) -> Iterator[WranglerReport]:
     """Each wrangler file of the run: WF052 when the run covers its main module, and what
     loading it found (WF000, WF091), through its own suppressions and configuration."""
     analysed = [Path(f.path) for f in files]
@@ -265,19 +267,12 @@ def _wrangler_reports(resolver: SettingsResolver, collected: Collected, files: l
         config = resolver.config_for(Path(shown))
         problems = by_path.get(shown, [])
         if wrangler is None:  # could not be loaded: its WF000 is never silenced
-            yield _Plain(problems)
+            yield WranglerReport(problems, 0, {})
             continue
         yield check_wrangler(
             wrangler, problems, covered=covers_main(wrangler, collected.folders, analysed),
             found_classes=classes.get(shown, set()), known=known,
             enabled=lambda code, cfg=config, p=wrangler.path: code in NEVER_DROPPED or cfg.enabled(code, p))
-
-
-@dataclass
-class _Plain:
-    findings: list[Diagnostic]
-    silenced: int = 0
-    lines: dict[int, str] = field(default_factory=dict)
 
 
 def _stale_keys(settings: dict[str, Settings], files: list[CheckedFile]) -> list[Diagnostic]:

@@ -26,13 +26,14 @@ def plural(n: int, noun: str) -> str:
 
 def color_enabled(choice: str, stream: TextIO) -> bool:
     """``--color``: ``always`` and ``never`` win; ``auto`` follows NO_COLOR (https://no-color.org),
-    then FORCE_COLOR, then whether the stream is a terminal."""
+    then FORCE_COLOR (https://force-color.org), then whether the stream is a terminal."""
     if choice in ("always", "never"):
         return choice == "always"
     if os.environ.get("NO_COLOR"):
         return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
+    force = os.environ.get("FORCE_COLOR", "")
+    if force:
+        return force.lower() not in ("0", "false")  # FORCE_COLOR=0 turns it off, as in Node
     return isatty(stream)
 
 

@@ -80,8 +80,6 @@ class Collected:
     ``exclude`` patterns apply to these only."""
     folders: list[Path] = field(default_factory=list)
     """The directories walked (named, or standing for a configuration file)."""
-    configs: list[Path] = field(default_factory=list)
-    """Configuration files named as paths."""
 
 
 def may_contain_workflow(path: Path) -> bool:
@@ -128,9 +126,7 @@ def collect_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Collected
     for path in paths:
         if path.is_dir() or (path.is_file() and path.name in CONFIG_NAMES):
             folder = path if path.is_dir() else path.parent
-            (out.folders if path.is_dir() else out.configs).append(path)
-            if not path.is_dir():
-                out.folders.append(folder)
+            out.folders.append(folder)
             for found in walk(folder, exclude, out.skipped):
                 if not path.is_dir() and not _governed(found, path):
                     continue
