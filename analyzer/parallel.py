@@ -9,7 +9,9 @@ the largest files first, so one big file does not finish last alone.
 
 ``fn`` must be picklable (a module-level function, or ``functools.partial`` of one) and return a
 picklable value: a ``FileAnalysis`` holds a libcst tree and is not one, so commands send back what
-they need (``portable.detach``, or their own summary).
+they need (``portable.detach``, or their own summary). Per-file data (each file's step.do mode,
+and the settings ``contexts`` give ``fn``) is resolved before a task is sent, so each worker
+receives its own file's share only, not the table of every file.
 
 Nothing a file contains can stop the others: an exception while analysing a file becomes an
 ``analysis-error`` diagnostic on that file, and a worker that dies (a crash in native code, the

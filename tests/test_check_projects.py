@@ -308,6 +308,15 @@ def test_a_wrangler_path_checks_the_workflows_it_governs(project: Path, capsys) 
     assert "w1/src/entry.py: One" in err and "Nested" not in err, "a deeper Worker is its own"
 
 
+def test_graph_of_a_wrangler_path_keys_each_workflow_by_its_file(project: Path) -> None:
+    monorepo(project)
+    proc = cli(project, "graph", "w2/wrangler.toml")
+    assert proc.returncode == 0, proc.stderr
+    assert list(json.loads(proc.stdout)) == [
+        "w2/src/deps.py::Deps", "w2/src/entry.py::Two",
+        *(f"w2/src/more_{i}.py::More{i}" for i in range(4))]
+
+
 def test_a_config_file_that_governs_no_workflow_is_not_an_error(project: Path, capsys) -> None:
     write(project, "web/wrangler.toml", 'name = "web"\nmain = "src/index.js"\n')
     write(project, "web/src/index.js", "export default {}\n")

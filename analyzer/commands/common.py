@@ -132,7 +132,7 @@ def map_paths(paths: list[str], fn: Callable[[FileAnalysis], R], exclude: tuple[
     mapped = Mapped(errors=list(collected.errors))
     modes = {str(path): resolver.mode_for(path)[0] for path, _ in collected.files}
     _report_problems(resolver, mapped, err)
-    mapped.many = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
+    mapped.many = len(paths) > 1 or bool(collected.folders)  # a folder, or a config standing for one
     if not collected.files and not collected.errors and err is not None:
         print(nothing_analysed(paths, collected), file=err)
     progress = Progress(len(collected.files), err)
