@@ -70,6 +70,12 @@ class FileAnalysis:
         """Where a libcst node or a graph node (through its ``_src``) stands."""
         return self._where(node)[1]
 
+    def source_of(self, path: str) -> SourceFile | None:
+        """The text of this file or of one of the modules it read, by its path as shown."""
+        if path == self.path:
+            return self.source
+        return dict(self.linked).get(path)
+
     def path_of(self, node: Any) -> str:
         """The file a libcst node or a graph node stands in: this one, or an imported module."""
         return self._where(node)[0]

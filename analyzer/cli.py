@@ -1,14 +1,19 @@
-"""Command-line interface: argument parsing, and nothing else (docs/design.md, CLI)."""
+"""Command-line interface: argument parsing, and nothing else (docs/design.md, CLI).
+
+Imports stay light here (the standard library and ``wfgraph.__version__``): each subcommand's
+module is imported when it runs, so ``wfgraph --version`` and ``--help`` load no analyzer.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime, timezone
 from typing import Sequence
 
 from wfgraph import __version__
 
-from .commands.common import EXIT_ERROR
+EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,23 +25,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"wfgraph {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subcommands: dict[str, argparse.ArgumentParser] = {}
+    parser.set_defaults(subcommands=subcommands)
 
-    graph = sub.add_parser("graph", help="print the version graph JSON of each workflow")
-    graph.add_argument("paths", nargs="+", metavar="PATH", help="a file or directory")
+    graph = subcommands["graph"] = sub.add_parser(
+        "graph", help="print the version graph JSON of each workflow")
+    graph.add_argument("paths", nargs="+", metavar="PATH",
+                       help="a file or directory; - reads the source from standard input")
     graph.add_argument("--class", dest="class_name", metavar="NAME", help="only this workflow class")
     graph.add_argument("--envelope", action="store_true",
                        help="the whole VersionGraphResponse (id, class_name, times, graph)")
     graph.add_argument("--compact", action="store_true", help="no indentation")
-    graph.add_argument("--version-id", help="envelope id (default: derived from the graph)")
-    graph.add_argument("--workflow-id", help="envelope workflow_id (default: derived from the class)")
-    graph.add_argument("--created-on", help="envelope created_on/modified_on, ISO 8601 "
-                       "(default: SOURCE_DATE_EPOCH or the Unix epoch)")
+    graph.add_argument("--version-id", help="envelope id (with --envelope; default: derived from "
+                       "the graph)")
+    graph.add_argument("--workflow-id", help="envelope workflow_id (with --envelope; default: "
+                       "derived from the class)")
+    graph.add_argument("--created-on", type=_iso_datetime, metavar="WHEN",
+                       help="envelope created_on/modified_on, ISO 8601 such as 2026-03-01 or "
+                       "2026-03-01T12:00:00Z (with --envelope; default: SOURCE_DATE_EPOCH or the "
+                       "Unix epoch)")
+    _add_stdin_filename(graph)
     _add_common(graph)
 
     for name, help_text in (("dot", "draw each workflow as Graphviz DOT (or SVG/PNG with -o)"),
                             ("mermaid", "draw each workflow as a Mermaid flowchart")):
-        diagram = sub.add_parser(name, help=help_text)
-        diagram.add_argument("paths", nargs="*", metavar="PATH", help="a file or directory")
+        diagram = subcommands[name] = sub.add_parser(name, help=help_text)
+        diagram.add_argument("paths", nargs="*", metavar="PATH",
+                             help="a file or directory; - reads the source from standard input")
         diagram.add_argument("--class", dest="class_name", metavar="NAME", help="only this workflow class")
         diagram.add_argument("--depth", type=_depth, metavar="N", help="collapse nesting deeper than N")
         diagram.add_argument("--instance", metavar="FILE",
@@ -58,27 +73,62 @@ def build_parser() -> argparse.ArgumentParser:
                                  "--> and <!-- /wfgraph --> markers (repeatable)")
         _add_common(diagram)
 
-    check = sub.add_parser("check", help="step budget and lint rules, for CI before deploy")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="a file or directory")
+    check = subcommands["check"] = sub.add_parser(
+        "check", help="step budget and lint rules, for CI before deploy")
+    check.add_argument("paths", nargs="+", metavar="PATH",
+                       help="a file or directory; a wrangler or pyproject file for the files it "
+                       "governs; - reads the source from standard input")
     check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    check.add_argument("-o", "--output-file", metavar="FILE",
+                       help="write the report to FILE instead of standard output")
     check.add_argument("--plan", choices=("free", "paid"), help="Workers plan (default: paid, "
                        "or [tool.wfgraph] plan)")
     check.add_argument("--wrangler", metavar="FILE", help="wrangler.toml / wrangler.jsonc to use "
-                       "(default: found next to the paths or above them)")
+                       "for every file (default: each file's nearest, in its folder or above)")
     check.add_argument("--config", metavar="FILE", help="pyproject.toml or wfgraph.toml to read "
-                       "[tool.wfgraph] from (default: the nearest pyproject.toml)")
+                       "[tool.wfgraph] from for every file (default: each file's nearest "
+                       "pyproject.toml with the table)")
     check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run")
     check.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with error findings")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the text report (auto: on a terminal, unless NO_COLOR is "
+                       "set; FORCE_COLOR forces it)")
+    check.add_argument("--show-source", action=argparse.BooleanOptionalAction, default=None,
+                       help="show each finding's source line and a caret in the text report "
+                       "(default: on a terminal)")
+    check.add_argument("--statistics", action="store_true", help="print how many findings each "
+                       "code has instead of the findings, and the step budget of each workflow")
+    check.add_argument("-v", "--verbose", action="store_true",
+                       help="also print the step budget of each workflow (on stderr)")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="print the report only: no summary line on stderr")
+    check.add_argument("--show-settings", action="store_true", help="print which pyproject and "
+                       "wrangler files govern each file, and the settings they give; check nothing")
+    _add_stdin_filename(check)
     _add_common(check)
 
-    sub.add_parser("schema", help="print the JSON Schema of the graph response")
+    rule = subcommands["rule"] = sub.add_parser(
+        "rule", help="explain a rule: wfgraph rule WF031 (or --all)")
+    which = rule.add_mutually_exclusive_group(required=True)
+    which.add_argument("code", nargs="?", metavar="CODE", help="a rule code or name, like WF031")
+    which.add_argument("--all", action="store_true", help="every rule")
+    rule.add_argument("--format", choices=("text", "json"), default="text")
 
-    diff = sub.add_parser("diff", usage="wfgraph diff BASE [HEAD] [options] [-- PATH...]",
-                          help="what a change does to each workflow, and whether running "
-                          "instances survive it",
-                          epilog="PATHs after -- limit the files on both sides (default: the "
-                          "current directory). A revision is read with git, never checked out.")
+    schema = subcommands["schema"] = sub.add_parser(
+        "schema", help="print the JSON Schema of graph's output")
+    form = schema.add_mutually_exclusive_group()
+    form.add_argument("--graph", dest="envelope", action="store_false",
+                      help="the graph object `wfgraph graph` prints (the default)")
+    form.add_argument("--envelope", dest="envelope", action="store_true",
+                      help="the whole VersionGraphResponse `wfgraph graph --envelope` prints")
+    schema.set_defaults(envelope=False)
+
+    diff = subcommands["diff"] = sub.add_parser(
+        "diff", usage="wfgraph diff BASE [HEAD] [options] [-- PATH...]",
+        help="what a change does to each workflow, and whether running instances survive it",
+        epilog="PATHs after -- limit the files on both sides (default: the current directory). "
+        "A revision is read with git, never checked out.")
     diff.add_argument("base", metavar="BASE", help="a git revision (origin/main, HEAD~1), a "
                       "file or directory, or a graph JSON file")
     diff.add_argument("head", metavar="HEAD", nargs="?", help="the same kinds (default: the "
@@ -138,21 +188,79 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
                       help="dependencies come from depends=[...] (older compatibility dates)")
 
 
+def _add_stdin_filename(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stdin-filename", metavar="PATH",
+                        help="with the path -: the file the text on standard input stands for "
+                        "(its name in the output; its wrangler and pyproject files apply)")
+
+
+def _iso_datetime(value: str) -> datetime:
+    """An ISO 8601 date or date and time; UTC when it gives no offset."""
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO 8601 date or time (like "
+                                         "2026-03-01 or 2026-03-01T12:00:00Z)") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+
+
+def _utf8_output() -> None:
+    """Output is UTF-8 whatever the locale or PYTHONIOENCODING says: graphs and findings carry
+    the source's own text (step names in any script), and a cp1252 console must not crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8", errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a stream already detached
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_output()
     parser = build_parser()
     argv, diff_paths = _split_paths(list(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
-        return int(exc.code or 0) if exc.code in (0, None) else EXIT_ERROR
-    out, err = sys.stdout, sys.stderr
+        return int(exc.code or 0) if exc.code in (0, None) else EXIT_USAGE
+    command = parser.get_default("subcommands").get(args.command)
+    if command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    if args.command == "diff":
+        args.paths = diff_paths or []
+    if args.command == "graph" and not args.envelope:
+        given = [flag for flag, value in (("--version-id", args.version_id),
+                 ("--workflow-id", args.workflow_id), ("--created-on", args.created_on)) if value]
+        if given:
+            return _usage(command, f"{given[0]} sets a field of the envelope: give --envelope too")
+    from .commands.usage import UsageError
+
+    try:
+        return _run(args, sys.stdout, sys.stderr)
+    except UsageError as exc:
+        if exc.usage:
+            return _usage(command, str(exc))
+        print(f"{command.prog}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _usage(command: argparse.ArgumentParser, message: str) -> int:
+    """What argparse does for its own errors, for errors found after parsing."""
+    command.print_usage(sys.stderr)
+    print(f"{command.prog}: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _run(args: argparse.Namespace, out, err) -> int:
     if args.command == "graph":
         from .commands.graph import run_graph
 
         ids = {"version_id": args.version_id, "workflow_id": args.workflow_id,
                "created_on": args.created_on}
         return run_graph(args.paths, args.class_name, args.envelope, args.compact, out, err,
-                         tuple(args.exclude), args.implicit, ids)
+                         tuple(args.exclude), args.implicit, ids, args.stdin_filename)
     if args.command in ("dot", "mermaid"):
         from .commands.diagram import run_diagram
 
@@ -164,15 +272,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "diff":
         from .commands.diff import run_diff
 
-        args.paths = diff_paths or []
         return run_diff(args, out, err)
-    if args.command == "schema":
-        from wfgraph.schema import dumps_schema
+    if args.command == "rule":
+        from .commands.rule import run_rule
 
-        out.write(dumps_schema())
-        return 0
-    parser.print_help(err)
-    return EXIT_ERROR
+        return run_rule(args.code, args.all, args.format, out)
+    from .commands.schema import run_schema
+
+    return run_schema(args.envelope, out)
 
 
 if __name__ == "__main__":

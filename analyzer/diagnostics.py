@@ -37,3 +37,8 @@ class Diagnostic:
 PARSE_ERROR = ("WF000", "parse-error")
 ANALYSIS_ERROR = ("WF009", "analysis-error")
 NOT_FOLLOWED = ("WF008", "not-followed")  # a note: code the analysis could not follow (SEMANTICS §2.4)
+
+# Codes about wfgraph's own inputs: its comments and the configuration it reads.
+UNUSED_SUPPRESSION = ("WF090", "unused-suppression")
+CONFIG_PLACEHOLDER = ("WF091", "config-placeholder")
+STALE_TRIP_COUNT = ("WF092", "stale-trip-count")

@@ -9,7 +9,9 @@ the largest files first, so one big file does not finish last alone.
 
 ``fn`` must be picklable (a module-level function, or ``functools.partial`` of one) and return a
 picklable value: a ``FileAnalysis`` holds a libcst tree and is not one, so commands send back what
-they need (``portable.detach``, or their own summary).
+they need (``portable.detach``, or their own summary). Per-file data (each file's step.do mode,
+and the settings ``contexts`` give ``fn``) is resolved before a task is sent, so each worker
+receives its own file's share only, not the table of every file.
 
 Nothing a file contains can stop the others: an exception while analysing a file becomes an
 ``analysis-error`` diagnostic on that file, and a worker that dies (a crash in native code, the
@@ -19,6 +21,7 @@ again, each alone in a fresh process, and the one that kills its process again i
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -56,16 +59,24 @@ def cpu_count() -> int:
     return os.cpu_count() or 1
 
 
+def jobs_from_env() -> int | None:
+    """``$WFGRAPH_JOBS`` as a number (None when unset or empty); ValueError, with a message for
+    the user, when it is not a whole number."""
+    env = os.environ.get(JOBS_ENV, "").strip()
+    if not env:
+        return None
+    try:
+        return int(env)
+    except ValueError:
+        raise ValueError(f"{JOBS_ENV} must be a whole number of worker processes (1: none, 0: "
+                         f"one per CPU), got {env!r}") from None
+
+
 def job_count(files: int, jobs: int | None = None) -> int:
     """Worker processes for ``files`` files: ``jobs`` if given, else ``$WFGRAPH_JOBS``, else one
     per CPU; 1 (this process) below ``THRESHOLD`` files unless ``jobs`` asks for more."""
     if jobs is None:
-        env = os.environ.get(JOBS_ENV, "").strip()
-        if env:
-            try:
-                jobs = int(env)
-            except ValueError:
-                jobs = None
+        jobs = jobs_from_env()
         if jobs is None and files < THRESHOLD:
             return 1
     wanted = cpu_count() if jobs is None or jobs <= 0 else jobs
@@ -107,19 +118,22 @@ Modes = "bool | None | Mapping[str, bool | None]"
 def safe_analyze(path: Path, implicit: Any, shown: str) -> FileAnalysis:
     """``analyze_file`` that refuses what it cannot parse in reasonable time (limits.py) and
     turns any exception into a finding on the file. ``implicit`` is a mode or a per-file map."""
-    if isinstance(implicit, Mapping):
-        implicit = implicit.get(str(path))
+    return _guarded(shown, _read_and_analyze, path, _mode(implicit, path), shown)
+
+
+def safe_analyze_text(text: str, shown: str, implicit: bool | None) -> FileAnalysis:
+    """The same for text that is not read from a file (standard input)."""
+    # Imports are followed as if the text were the file it names (SEMANTICS §2.4).
+    return _guarded(shown, _analyze_text, text, implicit, shown, Path(shown) if shown != "-" else None)
+
+
+def _mode(implicit: Any, path: Path) -> bool | None:
+    return implicit.get(str(path)) if isinstance(implicit, Mapping) else implicit
+
+
+def _guarded(shown: str, fn: Callable[..., FileAnalysis], *args: Any) -> FileAnalysis:
     try:
-        refused = check_size(path, shown)
-        if refused is not None:
-            return failed(shown, refused)
-        text, error = read_text(path)
-        if text is None:
-            return FileAnalysis(path=shown, source=None, errors=[error] if error else [])
-        refused = check_text(text, shown)
-        if refused is not None:
-            return failed(shown, refused)
-        return analyze_source(text, shown, implicit, real_path=path)
+        return fn(*args)
     except RecursionError:
         code, name = ANALYSIS_ERROR
         return failed(shown, Diagnostic(code, name, "error", "nesting is too deep to analyse",
@@ -128,6 +142,23 @@ def safe_analyze(path: Path, implicit: Any, shown: str) -> FileAnalysis:
         return failed(shown, crash_error(shown, "out of memory"))
     except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
         return failed(shown, internal_error(shown, exc))
+
+
+def _read_and_analyze(path: Path, implicit: bool | None, shown: str) -> FileAnalysis:
+    refused = check_size(path, shown)
+    if refused is not None:
+        return failed(shown, refused)
+    text, error = read_text(path)
+    if text is None:
+        return FileAnalysis(path=shown, source=None, errors=[error] if error else [])
+    return _analyze_text(text, implicit, shown, path)
+
+
+def _analyze_text(text: str, implicit: bool | None, shown: str, path: Path | None) -> FileAnalysis:
+    refused = check_text(text, shown)
+    if refused is not None:
+        return failed(shown, refused)
+    return analyze_source(text, shown, implicit, real_path=path)
 
 
 def _apply(fn: Callable[[FileAnalysis], R], result: FileAnalysis) -> R:
@@ -143,9 +174,29 @@ def run_one(fn: Callable[[FileAnalysis], R], path: Path, shown: str, implicit: b
     return run_deep(_analyze_and_apply, fn, path, shown, implicit)
 
 
+def run_text(fn: Callable[[FileAnalysis], R], text: str, shown: str, implicit: bool | None) -> R:
+    """``run_one`` for text given directly (``wfgraph check -`` reads standard input)."""
+    return run_deep(_text_and_apply, fn, text, shown, implicit)
+
+
+def _text_and_apply(fn: Callable[[FileAnalysis], R], text: str, shown: str,
+                    implicit: bool | None) -> R:
+    return _apply(fn, safe_analyze_text(text, shown, implicit))
+
+
 def _analyze_and_apply(fn: Callable[[FileAnalysis], R], path: Path, shown: str,
                        implicit: bool | None) -> R:
     return _apply(fn, safe_analyze(path, implicit, shown))
+
+
+def _task(fn: Callable[..., R], contexts: Mapping[str, Any] | None, implicit: Any,
+          item: FileItem) -> tuple[Callable[[FileAnalysis], R], bool | None]:
+    """The function and the mode for one file, resolved here so that a worker receives only
+    its own file's share of the per-file data."""
+    path, shown = item
+    if contexts is not None:
+        fn = functools.partial(fn, context=contexts.get(shown))
+    return fn, _mode(implicit, path)
 
 
 # --- many files ----------------------------------------------------------------------------------
@@ -190,26 +241,30 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
-def map_files(files: Sequence[FileItem], fn: Callable[[FileAnalysis], R],
-              implicit: bool | None = None, jobs: int | None = None,
-              progress: Progress | None = None) -> list[R]:
-    """``fn(analysis of file)`` for each file, in the order of ``files``."""
+def map_files(files: Sequence[FileItem], fn: Callable[..., R],
+              implicit: Any = None, jobs: int | None = None,
+              progress: Progress | None = None,
+              contexts: Mapping[str, Any] | None = None) -> list[R]:
+    """``fn(analysis of file)`` for each file, in the order of ``files``. ``implicit``: one mode,
+    or a mode per path read. ``contexts``, when given, holds per-file data by the path shown,
+    passed as ``fn(analysis, context=...)``."""
     workers = job_count(len(files), jobs)
     if workers <= 1:
         out = []
-        for path, shown in files:
-            out.append(run_one(fn, path, shown, implicit))
+        for item in files:
+            task, mode = _task(fn, contexts, implicit, item)
+            out.append(run_one(task, item[0], item[1], mode))
             if progress is not None:
                 progress.tick()
         return out
     try:
-        return _map_in_workers(files, fn, implicit, workers, progress)
+        return _map_in_workers(files, fn, implicit, workers, progress, contexts)
     except _NO_PROCESSES:
         # No worker processes here (no fork, no /dev/shm for multiprocessing's semaphores, a
         # sandbox): the same work in this process, from the start, so the output is the same.
         if progress is not None:
             progress.done = 0
-        return map_files(files, fn, implicit, jobs=1, progress=progress)
+        return map_files(files, fn, implicit, jobs=1, progress=progress, contexts=contexts)
 
 
 _NO_PROCESSES = (OSError, NotImplementedError, ImportError)
@@ -238,15 +293,17 @@ def _new_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker)
 
 
-def _map_in_workers(files: Sequence[FileItem], fn: Callable[[FileAnalysis], R],
-                    implicit: bool | None, workers: int, progress: Progress | None) -> list[R]:
+def _map_in_workers(files: Sequence[FileItem], fn: Callable[..., R], implicit: Any,
+                    workers: int, progress: Progress | None,
+                    contexts: Mapping[str, Any] | None) -> list[R]:
     results: list[Any] = [None] * len(files)
     # Largest first (longest-processing-time scheduling); ties in input order.
     order = sorted(range(len(files)), key=lambda i: (-_size(files[i][0]), i))
-    suspects = _run_pool(files, fn, implicit, workers, order, results, progress)
+    tasks = [_task(fn, contexts, implicit, item) for item in files]
+    suspects = _run_pool(files, tasks, workers, order, results, progress)
     for i in suspects:  # the files in flight when a worker died: each alone in a fresh process
-        if _run_pool(files, fn, implicit, 1, [i], results, None):
-            results[i] = _apply(fn, failed(files[i][1], crash_error(
+        if _run_pool(files, tasks, 1, [i], results, None):
+            results[i] = _apply(tasks[i][0], failed(files[i][1], crash_error(
                 files[i][1], "the worker process analysing it died (a crash in native code, "
                 "or the system ran out of memory)")))
         if progress is not None:
@@ -254,7 +311,7 @@ def _map_in_workers(files: Sequence[FileItem], fn: Callable[[FileAnalysis], R],
     return results
 
 
-def _run_pool(files: Sequence[FileItem], fn: Callable[[FileAnalysis], R], implicit: bool | None,
+def _run_pool(files: Sequence[FileItem], tasks: list[tuple[Callable[[FileAnalysis], Any], Any]],
               workers: int, order: list[int], results: list[Any],
               progress: Progress | None) -> list[int]:
     """Fill ``results`` for the files at ``order``; return those in flight when a worker died.
@@ -270,7 +327,8 @@ def _run_pool(files: Sequence[FileItem], fn: Callable[[FileAnalysis], R], implic
             while pending and len(in_flight) < 2 * workers:
                 i = pending.popleft()
                 path, shown = files[i]
-                in_flight[pool.submit(run_one, fn, path, shown, implicit)] = i
+                task, mode = tasks[i]
+                in_flight[pool.submit(run_one, task, path, shown, mode)] = i
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             broken = False
             for future in done:
@@ -282,7 +340,8 @@ def _run_pool(files: Sequence[FileItem], fn: Callable[[FileAnalysis], R], implic
                     broken = True
                     continue
                 except Exception as exc:  # noqa: BLE001 - e.g. a result that does not pickle
-                    results[i] = _apply(fn, failed(files[i][1], internal_error(files[i][1], exc)))
+                    results[i] = _apply(tasks[i][0], failed(files[i][1],
+                                                            internal_error(files[i][1], exc)))
                 if progress is not None:
                     progress.tick()
             if broken:

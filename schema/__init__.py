@@ -42,13 +42,16 @@ __all__ = [
 ]
 
 
-def json_schema() -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) of the whole response, as ``wfgraph schema`` prints it."""
-    schema = VersionGraphResponse.model_json_schema(mode="validation")
+def json_schema(envelope: bool = True) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the whole response (``envelope``), or of its ``graph``
+    object, which is what ``wfgraph graph`` prints without ``--envelope``."""
+    model = VersionGraphResponse if envelope else Graph
+    schema = model.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Cloudflare Workflows VersionGraphResponse (wfgraph)"
+    schema["title"] = ("Cloudflare Workflows VersionGraphResponse (wfgraph)" if envelope
+                       else "Cloudflare Workflows version graph (wfgraph)")
     return schema
 
 
-def dumps_schema() -> str:
-    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+def dumps_schema(envelope: bool = True) -> str:
+    return json.dumps(json_schema(envelope), indent=2, ensure_ascii=False) + "\n"

@@ -34,3 +34,14 @@ def fixture_sources() -> list[Path]:
     lists, tests/test_diff_fixtures.py)."""
     return sorted(p for p in FIXTURES.rglob("*.py")
                   if not p.name.startswith("_") and p.relative_to(FIXTURES).parts[0] not in ("diff", "projects"))
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty project folder, made the working directory (reports are relative to it), with
+    none of the environment variables wfgraph reads set."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("NO_COLOR", "FORCE_COLOR", "WFGRAPH_JOBS", "WFGRAPH_MAX_FILE_SIZE",
+                 "SOURCE_DATE_EPOCH"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path

@@ -359,7 +359,7 @@ def project(tmp_path: Path, limits: str = "") -> Path:
 
 
 def run_check(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(["check", str(tmp_path / "src"), "--format", "json", *args])
+    code = main(["check", str(tmp_path / "src"), "--format", "json", "--verbose", *args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 

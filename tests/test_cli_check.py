@@ -53,6 +53,20 @@ class Problems(WorkflowEntrypoint):
 # WF020 (error) on line 11, WF031 (warning) on line 12, WF040 (error) on line 13.
 PROBLEM_FINDINGS = [("WF020", 11), ("WF031", 12), ("WF040", 13)]
 
+DEPENDS = '''\
+from workers import WorkflowEntrypoint
+
+
+class Deps(WorkflowEntrypoint):
+    async def run(self, event, step):
+        @step.do()
+        async def fetch():
+            return 1
+
+        await fetch()
+'''
+# A nameless step.do(): fine with implicit dependencies, WF022 in legacy mode (docs/python-api.md §2.0).
+
 WARNING_ONLY = '''\
 import random
 from workers import WorkflowEntrypoint
@@ -63,14 +77,6 @@ class Warned(WorkflowEntrypoint):
         if random.random() < 0.5:
             await step.sleep("nap", "1 minute")
 '''
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty project folder, made the working directory (reports are relative to it)."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    return tmp_path
 
 
 def write(root: Path, name: str, text: str) -> Path:
@@ -98,8 +104,11 @@ def test_clean_project_exits_0_and_prints_nothing(project: Path, capsys) -> None
     for fmt in ("text", "github"):
         code, out, err = check(capsys, "flow.py", "--format", fmt)
         assert (code, out) == (0, "")
-        assert "all checks passed" in err
-        assert "Clean: at most 1 counted step per instance; limit 10,000 (paid plan default)" in err
+        assert err == ("wfgraph check: 1 file, 1 workflow (step budget: Clean at most 1 of "
+                       "10,000): all checks passed\n"), "one summary line, totals once"
+    code, out, err = check(capsys, "flow.py", "--verbose")
+    assert err.splitlines()[0] == ("flow.py: Clean: at most 1 counted step per instance; limit "
+                                   "10,000 (paid plan default)")
     code, out, _ = check(capsys, "flow.py", "--format", "json")
     assert (code, json.loads(out)) == (0, [])
 
@@ -112,9 +121,10 @@ def test_text_format(project: Path, capsys) -> None:
     assert lines[0].startswith("flow.py:11:9: WF020 ")
     assert any(line.startswith("flow.py:12:12: WF031 ") for line in lines)
     assert any(line.startswith("flow.py:13:37: WF040 ") for line in lines)
-    assert lines[-1] == "Found 3 problems (2 errors, 1 warning)."
+    assert not any(line.startswith("Found") for line in lines), "totals only on the summary line"
     assert "|" not in out, "no source snippet when stdout is not a terminal"
-    assert "wfgraph check: 1 file, 1 workflow: 2 errors, 1 warning" in err
+    assert err.startswith("wfgraph check: 1 file, 1 workflow (") and err.endswith(
+        "): 2 errors, 1 warning\n")
 
 
 def test_json_format(project: Path, capsys) -> None:
@@ -221,7 +231,8 @@ def test_suppression_comments(project: Path, capsys) -> None:
     text = text.replace("< 0.5:\n", "< 0.5:  # wfgraph: ignore[WF010]\n")
     write(project, "flow.py", text)
     code, out, err = check(capsys, "flow.py", "--format", "json")
-    assert (code, found(out)) == (0, [("WF031", 12)])
+    assert (code, found(out)) == (0, [("WF031", 12), ("WF090", 12)]), (
+        "the WF010 suppression on line 12 silences nothing: WF090 says so")
     assert "2 suppressed" in err
 
 
@@ -279,19 +290,7 @@ def test_wrangler_class_check_waits_for_the_main_module(project: Path, capsys) -
 
 
 def test_wrangler_mode_picks_the_dependency_api(project: Path, capsys) -> None:
-    flow = textwrap.dedent('''\
-        from workers import WorkflowEntrypoint
-
-
-        class Deps(WorkflowEntrypoint):
-            async def run(self, event, step):
-                @step.do()
-                async def fetch():
-                    return 1
-
-                await fetch()
-        ''')
-    write(project, "src/flow.py", flow)
+    write(project, "src/flow.py", DEPENDS)
     write(project, "wrangler.toml", 'name = "app"\nmain = "src/flow.py"\ncompatibility_date = "2025-10-01"\n')
     code, out, _ = check(capsys, "src", "--format", "json")
     assert (code, found(out)) == (1, [("WF022", 6)]), "legacy mode: step.do() needs a name"

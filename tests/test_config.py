@@ -160,13 +160,36 @@ def test_full_table(tmp_path: Path) -> None:
     ('[tool.wfgraph.loop-trip-counts]\n"src/flow.py" = 3\n', "loop-trip-counts"),
     ('[tool.wfgraph.loop-trip-counts]\n"src/flow.py:3" = 2.5\n', "loop-trip-counts"),
 ])
-def test_bad_keys_are_named(tmp_path: Path, body: str, key: str) -> None:
+def test_bad_keys_are_named_at_their_line(tmp_path: Path, body: str, key: str) -> None:
     path = pyproject(tmp_path, body)
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
     assert key in info.value.message
     assert info.value.path == path.resolve()
-    assert info.value.line == 4  # the [tool.wfgraph] header
+    assert info.value.line == 4 + body.count("\n")  # the key's line, after the [tool.wfgraph] header
+
+
+KNOWN = ("WF001", "WF010", "WF011", "WF031")
+
+
+@pytest.mark.parametrize(("body", "line", "column"), [
+    ('ignore = ["WF099"]\n', 5, 10),
+    ('select = ["WF0", "WF05"]\n', 5, 10),
+    ('\n[tool.wfgraph.per-file-ignores]\n"tests/*" = ["WF0", "WF123"]\n', 7, 13),
+])
+def test_codes_that_match_no_rule_are_errors(tmp_path: Path, body: str, line: int, column: int) -> None:
+    """A misspelt code in ``ignore`` would silently ignore nothing (issue 11)."""
+    pyproject(tmp_path, body)
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path, known_codes=KNOWN)
+    assert "matches no rule code" in info.value.message
+    assert (info.value.line, info.value.column) == (line, column)
+    assert load_config(tmp_path).path is not None, "without the catalogue, only the syntax is checked"
+
+
+def test_known_codes_prefixes_and_all_are_accepted(tmp_path: Path) -> None:
+    pyproject(tmp_path, 'select = ["ALL"]\nignore = ["WF01", "WF031", "WF"]\n')
+    assert load_config(tmp_path, known_codes=KNOWN).ignore == ("WF01", "WF031", "WF")
 
 
 def test_toml_syntax_error_has_its_position(tmp_path: Path) -> None:

@@ -64,7 +64,8 @@ def test_json_exact(tmp_path: Path) -> None:
     "column": 1,
     "end_line": 1,
     "end_column": 5,
-    "notes": []
+    "notes": [],
+    "url": "https://github.com/wfgraph/wfgraph/blob/main/docs/rules.md#wf010-nondeterministic-step-name"
   },
   {
     "code": "WF010",
@@ -76,7 +77,8 @@ def test_json_exact(tmp_path: Path) -> None:
     "column": 19,
     "end_line": 3,
     "end_column": 23,
-    "notes": []
+    "notes": [],
+    "url": "https://github.com/wfgraph/wfgraph/blob/main/docs/rules.md#wf010-nondeterministic-step-name"
   },
   {
     "code": "WF020",
@@ -90,10 +92,16 @@ def test_json_exact(tmp_path: Path) -> None:
     "end_column": 1,
     "notes": [
       "assume one with loop-trip-count"
-    ]
+    ],
+    "url": "https://github.com/wfgraph/wfgraph/blob/main/docs/rules.md#wf020-unbounded-loop"
   }
 ]
 """
+
+
+def test_json_url_is_null_for_a_code_without_documentation(tmp_path: Path) -> None:
+    [record] = json.loads(render("json", [make("WF999", path="a.py")], context(tmp_path)))
+    assert record["url"] is None
 
 
 def test_json_keeps_paths_outside_the_root_and_non_ascii(tmp_path: Path) -> None:
@@ -133,6 +141,8 @@ def test_sarif_is_valid_and_complete(tmp_path: Path) -> None:
     assert [r["id"] for r in driver["rules"]] == ["WF010", "WF020", "WF030"]
     wf010 = driver["rules"][0]
     assert wf010["helpUri"] == f"{DOCS}#wf010-nondeterministic-step-name"
+    assert wf010["help"]["markdown"].endswith(f"({DOCS}#wf010-nondeterministic-step-name)")
+    assert wf010["help"]["text"].startswith("Step names must be deterministic.")
     assert wf010["defaultConfiguration"]["level"] == "error"
     assert driver["rules"][2]["defaultConfiguration"]["level"] == "note"
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/")
@@ -260,34 +270,39 @@ def test_text_caret_is_at_least_one_wide_and_stays_on_the_line(tmp_path: Path) -
     assert render("text", [past], context(tmp_path, lines)).splitlines()[3] == "  |   ^"
 
 
-def test_text_without_source_is_one_line_each_with_a_summary(tmp_path: Path) -> None:
+def test_text_without_source_is_one_line_each_and_no_totals(tmp_path: Path) -> None:
+    """The totals are the CLI's summary line (printed once, on stderr), not the report's."""
     diagnostics = [d for d in sample(tmp_path) if not d.notes] + [make("WF030", severity="info", path="b.py")]
     lines = render("text", diagnostics, context(tmp_path)).splitlines()
     assert lines == [
         "a.py:1:1: WF010 x",
         "b.py:3:19: WF030 step name is dynamic",
         "src/flow.py:3:19: WF010 step name is dynamic",
-        "Found 3 problems (2 errors, 1 info).",
     ]
+
+
+def test_text_show_source_off_keeps_one_line_each(tmp_path: Path) -> None:
+    lines = {("flow.py", 3): "    await step.do(name)"}
+    ctx = ReportContext(root=tmp_path, rules=RULES, source_lines=lambda p, n: lines.get((Path(p).name, n), ""),
+                        show_source=False)
+    assert render("text", [make(path=str(tmp_path / "flow.py"))], ctx) == (
+        "flow.py:3:19: WF010 step name is dynamic\n")
 
 
 def test_text_notes_follow_their_diagnostic(tmp_path: Path) -> None:
     lines = render("text", sample(tmp_path), context(tmp_path)).splitlines()
     index = next(i for i, line in enumerate(lines) if line.startswith("src/flow.py:8:5: WF020 "))
     assert lines[index + 1].strip() == "= note: assume one with loop-trip-count"
-    assert lines[-1] == "Found 3 problems (2 errors, 1 warning)."
 
 
 def test_text_nothing_found_prints_nothing(tmp_path: Path) -> None:
     assert render("text", [], context(tmp_path)) == ""
 
 
-def test_text_colour_and_no_color(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NO_COLOR", raising=False)
+def test_text_colour_only_when_asked(tmp_path: Path) -> None:
+    """The CLI decides (--color, NO_COLOR, FORCE_COLOR: tests/test_cli_options.py)."""
     assert "\x1b[" not in render("text", sample(tmp_path), context(tmp_path))
     assert "\x1b[" in render("text", sample(tmp_path), context(tmp_path, color=True))
-    monkeypatch.setenv("NO_COLOR", "1")
-    assert "\x1b[" not in render("text", sample(tmp_path), context(tmp_path, color=True))
 
 
 # --- all formats ----------------------------------------------------------------------------------

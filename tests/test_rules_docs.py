@@ -7,8 +7,11 @@ import subprocess
 import sys
 
 from wfgraph.analyzer.checks.catalog import CATALOG, anchor, rule_infos
+import pytest
+
+from wfgraph.analyzer.checks import docs
 from wfgraph.analyzer.checks.diff.rules import DIFF_RULES
-from wfgraph.analyzer.checks.docs import BANNER, DEFAULT_OUTPUT, render
+from wfgraph.analyzer.checks.docs import BANNER, DEFAULT_OUTPUT, checkout_output, render
 from wfgraph.analyzer.checks.rules import RULES
 
 from conftest import ROOT
@@ -19,6 +22,25 @@ REGENERATE = f"{sys.executable} -m wfgraph.analyzer.checks.docs"
 
 def test_generator_writes_the_repository_file() -> None:
     assert DEFAULT_OUTPUT == DOC
+
+
+def test_an_installed_package_has_no_default_output(tmp_path, monkeypatch, capsys) -> None:
+    """Installed, the module lives in site-packages: it must not write docs/ there (issue 11)."""
+    module = tmp_path / "site-packages" / "wfgraph" / "analyzer" / "checks" / "docs.py"
+    module.parent.mkdir(parents=True)
+    module.write_text("", encoding="utf-8")
+    assert checkout_output(module) is None
+    monkeypatch.setattr(docs, "DEFAULT_OUTPUT", None)
+    with pytest.raises(SystemExit) as info:
+        docs.main([])
+    assert info.value.code == 2 and "give the file to write" in capsys.readouterr().err
+    assert not (tmp_path / "site-packages" / "docs").exists()
+
+
+def test_writes_to_the_path_given(tmp_path) -> None:
+    target = tmp_path / "out" / "rules.md"
+    assert docs.main([str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == render()
 
 
 def test_docs_are_not_stale() -> None:
@@ -40,7 +62,8 @@ def test_every_code_is_documented_with_its_anchor() -> None:
     codes = [rule.code for rule in CATALOG]
     assert codes == sorted(codes) and len(set(codes)) == len(codes)
     assert {rule.code for rule in (*RULES, *DIFF_RULES)} | {"WF000", "WF001", "WF002", "WF009",
-                                                            "WF052"} == set(codes)
+                                                            "WF052", "WF090", "WF091",
+                                                            "WF092"} == set(codes)
     for rule in CATALOG:
         assert f"\n## {rule.code} {rule.name}\n" in text
         assert f"](#{anchor(rule)})" in text

@@ -122,7 +122,8 @@ def test_no_command_runs_the_analysed_code(trapped: tuple[Path, Path], jobs: str
     # before any of wfgraph's code runs: only ``-P`` (or the console script) avoids that one.
     # Every other shadow (libcst.py, pathspec.py…) is harmless to plain ``python -m`` too.
     shadow = tree / "wfgraph.py"
-    launchers = [[sys.executable, "-m", "wfgraph.analyzer"], [sys.executable, "-P", "-m", "wfgraph.analyzer"]]
+    launchers = [[sys.executable, "-m", "wfgraph.analyzer"], [sys.executable, "-P", "-m", "wfgraph.analyzer"],
+                 [sys.executable, "-m", "wfgraph"]]
     script = shutil.which("wfgraph", path=str(Path(sys.executable).parent))
     if script:
         launchers.append([script])

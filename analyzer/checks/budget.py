@@ -9,8 +9,9 @@ a step's body included. Over the schema tree, taking the worst path:
 - a ``loop`` multiplies its body by its trip count, read from the loop's source (``range(N)``,
   ``range(a, b[, s])`` with literal or constant ints, a literal list / tuple / set / dict / string,
   through ``enumerate`` / ``reversed`` / ``sorted`` / ``zip``…), or given by ``[tool.wfgraph]``
-  (``loop-trip-counts`` for one loop, by ``"path.py:LINE"``, then ``loop-trip-count`` for every
-  loop whose count is not static). Any other loop around counted steps is *unbounded*;
+  (``loop-trip-counts`` for one loop, by ``"path.py:LINE"``, or a ``# wfgraph: trip-count=N``
+  comment on the loop's line, then ``loop-trip-count`` for every loop whose count is not
+  static). Any other loop around counted steps is *unbounded*;
 - a ``function_call`` adds its callee's budget (memoised); recursion through counted steps is
   unbounded.
 
@@ -38,6 +39,7 @@ from ..python.source import UNKNOWN_SPAN, Span
 from ..python.trip_count import static_trip_count
 from ..diagnostics import Diagnostic
 from .budget_codes import Limit, StepBudgetExceeded, StepBudgetUnbounded
+from .directives import inline_trip_counts
 
 if TYPE_CHECKING:
     from ..analysis import FileAnalysis, WorkflowAnalysis
@@ -299,6 +301,11 @@ class Budget:
         configured = self.config.loop_trip_counts.get(key)
         if configured is not None:
             return configured, f"loop-trip-counts \"{key}\""
+        source = self.file.source_of(self.file.path_of(node))
+        line = self.span(node).line
+        inline = inline_trip_counts(source.text).get(line) if source is not None else None
+        if inline is not None:
+            return inline, f"# wfgraph: trip-count={inline}"
         static = static_trip_count(src, self.constants(src)) if src is not None else None
         if static is not None:
             return static, "static"
@@ -407,8 +414,9 @@ class Budget:
                 StepBudgetUnbounded, node,
                 f"loop around {per_iteration:,} counted step{'s' if per_iteration != 1 else ''} "
                 "has no static trip count, so the step budget is unbounded",
-                (f"assume a trip count in pyproject.toml: [tool.wfgraph.loop-trip-counts] "
-                 f"\"{key}\" = N (or loop-trip-count = N for every such loop)",))
+                (f"assume a trip count: `# wfgraph: trip-count=N` on the loop's line, or in "
+                 f"pyproject.toml [tool.wfgraph.loop-trip-counts] \"{key}\" = N (or "
+                 "loop-trip-count = N for every such loop)",))
         for node in self.recursive_calls.values():
             yield self.diagnostic(
                 StepBudgetUnbounded, node,

@@ -78,7 +78,12 @@ class StepBudgetUnbounded:
     ```
 
     ## Use instead:
-    Keep the loop, and tell wfgraph how many times it can run, in `pyproject.toml`:
+    Keep the loop, and tell wfgraph how many times it can run, on the loop's line:
+    ```python
+    for page in await list_pages():  # wfgraph: trip-count=500
+        await process(page)
+    ```
+    or in `pyproject.toml`, by path and line:
     ```toml
     [tool.wfgraph.loop-trip-counts]
     "src/etl.py:15" = 500

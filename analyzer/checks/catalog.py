@@ -8,12 +8,13 @@ from __future__ import annotations
 import inspect
 
 from ..report import RuleInfo
+from ..report.context import RULES_DOC_URL
 from .budget_codes import StepBudgetExceeded, StepBudgetUnbounded
 from .diff.rules import DIFF_RULES
-from .project import MissingWorkflowClass
+from .directives import StaleTripCount
+from .project import ConfigPlaceholder, MissingWorkflowClass
 from .rules import RULES
-
-DOCS_URL = "https://github.com/wfgraph/wfgraph/blob/main/docs/rules.md"
+from .suppress import UnusedSuppression
 
 
 class ParseError:
@@ -21,7 +22,9 @@ class ParseError:
 
     ## What it does
     Reports a file that is not valid UTF-8, cannot be read, or is not valid Python, at the
-    position Python gives. The other files are still checked. Never suppressed or disabled.
+    position Python gives, and a wrangler file that cannot be used (invalid syntax, a value of
+    the wrong type), at the setting at fault; the files it governs are then checked as if it
+    were absent. The other files are still checked. Never suppressed or disabled.
 
     ## Why is this bad?
     wfgraph cannot check what it cannot parse, and the runtime cannot run it either. `wfgraph
@@ -50,8 +53,8 @@ class AnalysisError:
 
 
 CATALOG: tuple[type, ...] = tuple(sorted(
-    (ParseError, AnalysisError, StepBudgetExceeded, StepBudgetUnbounded, MissingWorkflowClass, *RULES,
-     *DIFF_RULES),
+    (ParseError, AnalysisError, StepBudgetExceeded, StepBudgetUnbounded, MissingWorkflowClass,
+     UnusedSuppression, ConfigPlaceholder, StaleTripCount, *RULES, *DIFF_RULES),
     key=lambda rule: rule.code,
 ))
 """Documented codes, in code order."""
@@ -70,6 +73,21 @@ def anchor(rule: type) -> str:
     return f"{rule.code.lower()}-{rule.name}"
 
 
+def url(rule: type) -> str:
+    """The rule's section of docs/rules.md on the project's repository."""
+    return f"{RULES_DOC_URL}#{anchor(rule)}"
+
+
 def rule_infos() -> tuple[RuleInfo, ...]:
-    return tuple(RuleInfo(r.code, r.name, r.severity, summary(r), f"{DOCS_URL}#{anchor(r)}")
+    return tuple(RuleInfo(r.code, r.name, r.severity, summary(r), url(r), documentation(r))
                  for r in CATALOG)
+
+
+def known_codes() -> frozenset[str]:
+    return frozenset(rule.code for rule in CATALOG)
+
+
+def find_rule(selector: str) -> type | None:
+    """The documented rule with this code (any case) or name."""
+    wanted = selector.strip()
+    return next((r for r in CATALOG if r.code == wanted.upper() or r.name == wanted.lower()), None)

@@ -5,22 +5,67 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from ..analysis import FileAnalysis
 from ..diagnostics import Diagnostic
-from ..project.wrangler import ConfigError, find_wrangler, implicit_dependencies, load_wrangler
 from ..python.calls import RUNS_STEPS
 from ..python.facts import ANALYSIS_LIMIT, UNRESOLVED_CALLEE
-from ..project.files import collect_files
-from ..parallel import Progress, map_files
+from ..python.limits import max_file_size
+from ..project.files import Collected, collect_files
+from ..project.settings import SettingsResolver, display
+from ..parallel import Progress, jobs_from_env, map_files, run_text
 from ..portable import detach
+from .usage import UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+STDIN = "-"
 
 R = TypeVar("R")
+
+
+def check_environment() -> None:
+    """The environment variables every analysing command reads, checked before any work:
+    a typo in CI should fail loudly, not fall back to a default."""
+    for read in (jobs_from_env, max_file_size):
+        try:
+            read()
+        except ValueError as exc:
+            raise UsageError(str(exc), usage=False) from None
+
+
+def read_stdin() -> str:
+    """Standard input as UTF-8 text (``wfgraph check -``), whatever the locale says."""
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"standard input is not valid UTF-8 (byte {exc.start})", usage=False) from None
+
+
+def stdin_paths(paths: list[str], stdin_filename: str | None) -> str | None:
+    """The name to show for standard input when the paths are just ``-``; None when they are
+    files and folders. ``-`` among other paths, or ``--stdin-filename`` without ``-``, is a
+    usage error."""
+    if STDIN not in paths:
+        if stdin_filename is not None:
+            raise UsageError("--stdin-filename names the text read from standard input: give "
+                             "the path - as well")
+        return None
+    if len(paths) > 1:
+        raise UsageError("- (standard input) cannot be combined with other paths")
+    return stdin_filename or STDIN
+
+
+def nothing_analysed(paths: list[str], collected: Collected) -> str:
+    """Why a run found no file to analyse, in one line."""
+    where = paths[0] if len(paths) == 1 else "the given paths"
+    why = collected.skipped.describe()
+    if not why:
+        return f"{where}: no Python files"
+    return f"{where}: no Python file to analyse: {why}"
 
 
 @dataclass
@@ -44,7 +89,7 @@ class Mapped:
 
 def analyze_paths(paths: list[str], exclude: tuple[str, ...] = (), implicit: bool | None = None,
                   err: TextIO = sys.stderr, *, portable: bool = False, positions: bool = True,
-                  jobs: int | None = None) -> Run:
+                  jobs: int | None = None, stdin_filename: str | None = None) -> Run:
     """Analyse the files the paths name (directories walked, see ``files.py``) in canonical
     order.
 
@@ -53,12 +98,15 @@ def analyze_paths(paths: list[str], exclude: tuple[str, ...] = (), implicit: boo
     diagnostics and positions, no tree), analysed in worker processes when there are many files;
     ``positions=False`` also skips locating graph nodes and facts, for consumers that need only
     the graphs. Either way the same input gives the same records in the same order."""
+    check_environment()
     run = Run()
     if portable:
         fn: Callable[[FileAnalysis], Any] = functools.partial(detach, positions=positions)
-        mapped = map_paths(paths, fn, exclude, implicit, err, jobs=jobs)
+        mapped = map_paths(paths, fn, exclude, implicit, err, jobs=jobs,
+                           stdin_filename=stdin_filename)
     else:
-        mapped = map_paths(paths, _identity, exclude, implicit, err, jobs=1)
+        mapped = map_paths(paths, _identity, exclude, implicit, err, jobs=1,
+                           stdin_filename=stdin_filename)
     run.files, run.errors, run.many = mapped.results, mapped.errors, mapped.many
     for result in run.files:
         run.errors.extend(result.errors)
@@ -67,17 +115,27 @@ def analyze_paths(paths: list[str], exclude: tuple[str, ...] = (), implicit: boo
 
 def map_paths(paths: list[str], fn: Callable[[FileAnalysis], R], exclude: tuple[str, ...] = (),
               implicit: bool | None = None, err: TextIO | None = sys.stderr, *,
-              jobs: int | None = None) -> Mapped:
+              jobs: int | None = None, stdin_filename: str | None = None) -> Mapped:
     """``fn`` applied to the analysis of each file, in the process that analysed it (a worker
     when there are many files: ``fn`` must then be picklable, a module-level function or a
     ``functools.partial`` of one, and so must what it returns). For commands whose per-file work
-    needs the libcst tree (lint rules) and should run in parallel too."""
+    needs the libcst tree (lint rules) and should run in parallel too. Each file's step.do mode
+    comes from the wrangler file that governs it (settings.py) unless ``implicit`` is given; the
+    path ``-`` reads standard input."""
+    resolver = SettingsResolver(implicit=implicit)
+    shown = stdin_paths(paths, stdin_filename)
+    if shown is not None:
+        mode = resolver.mode_for(Path(shown))[0]
+        mapped = Mapped(results=[run_text(fn, read_stdin(), shown, mode)])
+        _report_problems(resolver, mapped, err)
+        return mapped
     collected = collect_files([Path(p) for p in paths], exclude=exclude)
     mapped = Mapped(errors=list(collected.errors))
-    modes: bool | dict[str, bool | None] | None = implicit
-    if implicit is None:
-        modes = modes_from_wrangler([path for path, _ in collected.files], mapped.errors)
-    mapped.many = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
+    modes = {str(path): resolver.mode_for(path)[0] for path, _ in collected.files}
+    _report_problems(resolver, mapped, err)
+    mapped.many = len(paths) > 1 or bool(collected.folders)  # a folder, or a config standing for one
+    if not collected.files and not collected.errors and err is not None:
+        print(nothing_analysed(paths, collected), file=err)
     progress = Progress(len(collected.files), err)
     try:
         mapped.results = map_files(collected.files, fn, modes, jobs=jobs, progress=progress)
@@ -86,25 +144,14 @@ def map_paths(paths: list[str], fn: Callable[[FileAnalysis], R], exclude: tuple[
     return mapped
 
 
-def modes_from_wrangler(files: list[Path], errors: list[Diagnostic]) -> dict[str, bool | None]:
-    """Each file's step.do dependency mode, from the wrangler config that governs it (the
-    nearest one next to it or above it; docs/python-api.md §2.0). None (accept both forms) without one.
-    A project's configuration never leaks into the files of another."""
-    modes: dict[str, bool | None] = {}
-    by_config: dict[Path | None, bool | None] = {}
-    for path in files:
-        found = find_wrangler([path])
-        if found not in by_config:
-            by_config[found] = None
-            if found is not None:
-                try:
-                    by_config[found] = implicit_dependencies(load_wrangler(found))
-                except ConfigError as exc:
-                    errors.append(Diagnostic("WF000", "config-error", "error", exc.message,
-                                             str(exc.path), exc.line, exc.column, exc.line,
-                                             exc.column + 1))
-        modes[str(path)] = by_config[found]
-    return modes
+def _report_problems(resolver: SettingsResolver, mapped: Mapped, err: TextIO | None) -> None:
+    """Wrangler files that cannot be used are errors of the run; placeholders, warnings."""
+    for problem in resolver.problems:
+        problem = replace(problem, path=display(Path(problem.path)))
+        if problem.severity == "error":
+            mapped.errors.append(problem)
+        elif err is not None:
+            print(f"{problem.location}: warning: {problem.message}", file=err)
 
 
 def _identity(result: FileAnalysis) -> FileAnalysis:
@@ -141,7 +188,9 @@ def selected_workflows(run: Run, class_name: str | None,
                 continue
             selected.append((result, wf))
     if class_name is not None and not matched:
-        print(f"no workflow class named {class_name!r} in the given paths", file=err)
+        names = sorted({wf.class_name for result in run.files for wf in result.workflows})
+        print(f"no workflow class named {class_name!r} in the given paths; workflow classes "
+              f"found: {', '.join(names) or 'none'}", file=err)
         return None
     return selected
 

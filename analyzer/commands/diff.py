@@ -28,7 +28,9 @@ from ..diagnostics import ANALYSIS_ERROR, PARSE_ERROR, Diagnostic
 from ..project.config import Config
 from ..project.wrangler import ConfigError
 from ..report import ReportContext, render
-from .check import _config, _isatty, _UsageError  # one reading of --select/--ignore/[tool.wfgraph]
+from .check import command_config
+from .check_report import isatty
+from .usage import UsageError
 from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 
 NEVER_DROPPED = (PARSE_ERROR[0], ANALYSIS_ERROR[0])
@@ -39,11 +41,11 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     paths = list(args.paths or [])
     try:
         if args.output and args.format not in DIAGRAMS:
-            raise _UsageError("-o/--output writes a diagram: use it with --format mermaid or dot")
-        config = _config(args, [Path(p) for p in paths] or [Path.cwd()])
+            raise UsageError("-o/--output writes a diagram: use it with --format mermaid or dot")
+        config = command_config(args, Path(paths[0]) if paths else Path.cwd())
         base = load_side(args.base, paths, "base", args)
         head = load_side(args.head, paths, "head", args)
-    except (ConfigError, _UsageError, GitError) as exc:
+    except (ConfigError, UsageError, GitError) as exc:
         print(f"wfgraph diff: {exc}", file=err)
         return EXIT_ERROR
     result = compare(base, head, config, args.class_name)
@@ -89,7 +91,7 @@ def load_side(spec: str | None, paths: list[str], role: str, args: argparse.Name
     path = Path(spec)
     if path.exists():
         if not spec.startswith((".", "/")) and _is_revision(spec):
-            raise _UsageError(f"{spec!r} is both a revision and a file or directory: write "
+            raise UsageError(f"{spec!r} is both a revision and a file or directory: write "
                               f"./{spec} for the path, or {spec}^{{commit}} for the revision")
         if path.is_file() and looks_like_graph_json(spec):
             return read_graph_json(spec)
@@ -153,7 +155,7 @@ def _context(args: argparse.Namespace, config: Config, base: Side, head: Side,
         found = lines.get(path, [])
         return found[line - 1] if 0 < line <= len(found) else ""
 
-    tty = _isatty(out)
+    tty = isatty(out)
     return ReportContext(root=config.root or Path.cwd(), rules=rule_infos(),
                          tool_version=__version__, color=tty and args.format == "text",
                          source_lines=source_line if tty or args.format != "text" else None)

@@ -7,14 +7,22 @@ from typing import Any, TextIO
 from ..emit import json as emit_json
 from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Run, analyze_paths, print_errors,
                      selected_workflows, workflow_key)
+from .usage import UsageError
 
 
 def run_graph(paths: list[str], class_name: str | None, with_envelope: bool, compact: bool,
               out: TextIO, err: TextIO, exclude: tuple[str, ...] = (),
-              implicit: bool | None = None, ids: dict[str, str | None] | None = None) -> int:
+              implicit: bool | None = None, ids: dict[str, Any] | None = None,
+              stdin_filename: str | None = None) -> int:
+    if with_envelope and not (ids or {}).get("created_on"):
+        try:
+            emit_json.source_date_epoch()
+        except ValueError as exc:
+            raise UsageError(str(exc), usage=False) from None
     # Graphs only: analysed in worker processes when there are many files, without locating
     # graph nodes (the JSON has no positions).
-    run = analyze_paths(paths, exclude, implicit, err, portable=True, positions=False)
+    run = analyze_paths(paths, exclude, implicit, err, portable=True, positions=False,
+                        stdin_filename=stdin_filename)
     print_errors(run.errors, err)
     documents = collect(run, class_name, with_envelope, ids or {}, err)
     if documents is None:
@@ -33,7 +41,7 @@ def run_graph(paths: list[str], class_name: str | None, with_envelope: bool, com
     return EXIT_ERROR if run.errors else EXIT_OK
 
 
-def collect(run: Run, class_name: str | None, with_envelope: bool, ids: dict[str, str | None],
+def collect(run: Run, class_name: str | None, with_envelope: bool, ids: dict[str, Any],
             err: TextIO) -> dict[str, Any] | None:
     """Graphs keyed by class name (one file) or by ``path::class`` (several files), in the
     canonical file order (files.py) and, within a file, in source order."""

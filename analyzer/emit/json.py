@@ -31,7 +31,7 @@ def envelope(
     graph: Graph | None,
     version_id: str | None = None,
     workflow_id: str | None = None,
-    created_on: str | None = None,
+    created_on: str | datetime | None = None,
 ) -> dict[str, Any]:
     """The whole VersionGraphResponse (SEMANTICS §1.1). Without options, ids are uuid5 of the
     class name (workflow) and of the graph's bytes (version); times come from SOURCE_DATE_EPOCH
@@ -47,12 +47,23 @@ def envelope(
     return response.model_dump(mode="json")
 
 
-def _timestamp(value: str | None) -> datetime:
+def _timestamp(value: str | datetime | None) -> datetime:
+    if isinstance(value, datetime):
+        return value
     if value:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "0")
+    return source_date_epoch()
+
+
+def source_date_epoch() -> datetime:
+    """``$SOURCE_DATE_EPOCH`` (reproducible-builds.org: whole seconds since 1970), else the
+    epoch itself; ValueError, with a message for the user, when it is not such a number."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip() or "0"
     try:
         seconds = int(epoch)
-    except ValueError:
-        seconds = 0
-    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        if seconds < 0:
+            raise ValueError
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 (up "
+                         f"to the year 9999), got {epoch!r}") from None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +24,7 @@ from typing import Any
 
 import pathspec
 
+from .locate import KeyPath, map_toml
 from .wrangler import ConfigError
 
 PLAN_LIMITS = {"paid": 10_000, "free": 1_024}  # SEMANTICS §8.2; paid is configurable up to 25,000
@@ -83,6 +84,12 @@ class Config:
             return wrangler_steps
         return self.max_steps if self.max_steps is not None else plan_limit(self.plan)
 
+    def locate(self, *key: str) -> tuple[int, int]:
+        """Line and column of a setting's value in the configuration file (1:1 when unknown)."""
+        if self.path is None:
+            return 1, 1
+        return _locate(self.path, (*_prefix(self.path), *key))
+
     def relative(self, path: Path) -> str:
         """``path`` relative to ``root`` with forward slashes, or as given when outside it."""
         if self.root is not None:
@@ -93,28 +100,41 @@ class Config:
         return path.as_posix()
 
 
-def load_config(start: Path, explicit: Path | None = None) -> Config:
+def load_config(start: Path, explicit: Path | None = None,
+                known_codes: Collection[str] | None = None) -> Config:
     """The configuration for files under ``start``; defaults when there is none.
 
     ``explicit`` (``--config``) names the file to use: a ``pyproject.toml`` is read for its
     ``[tool.wfgraph]`` table, any other TOML file (say ``wfgraph.toml``) holds the keys at top level.
+    ``known_codes``, when given, are the codes that exist: a selector that matches none of them
+    (``ignore = ["WF099"]``) is an error, not a silent no-op.
     """
     if explicit is not None:
         explicit = explicit.resolve()
         data = _read_toml(explicit)
         table = _tool_table(data) if explicit.name == "pyproject.toml" else data
-        return _build(table or {}, explicit)
-    found = _find_pyproject(start)
+        return _build(table or {}, explicit, known_codes)
+    found = find_pyproject(start)
     if found is None:
         return Config()
     path, table = found
-    return _build(table, path)
+    return _build(table, path, known_codes)
+
+
+def unknown_selector(selectors: Iterable[str], known_codes: Collection[str]) -> str | None:
+    """The first selector (a code or a prefix; ``ALL``) that matches no known code."""
+    for selector in selectors:
+        if selector != "ALL" and not any(code.startswith(selector) for code in known_codes):
+            return selector
+    return None
 
 
 # --- discovery ------------------------------------------------------------------------------------
 
 
-def _find_pyproject(start: Path) -> tuple[Path, dict[str, Any]] | None:
+def find_pyproject(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest ``pyproject.toml`` at or above ``start`` with a ``[tool.wfgraph]`` table, and
+    that table."""
     start = (start if start.is_dir() else start.parent).resolve()
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
@@ -144,67 +164,101 @@ def _tool_table(data: dict[str, Any]) -> dict[str, Any] | None:
 # --- checking -------------------------------------------------------------------------------------
 
 
-def _build(table: Any, path: Path) -> Config:
+def _build(table: Any, path: Path, known_codes: Collection[str] | None = None) -> Config:
     if not isinstance(table, dict):
         raise _error(path, "[tool.wfgraph] must be a table")
     unknown = sorted(set(table) - set(_KEYS))
     if unknown:
         raise _error(path, f"unknown key {unknown[0]!r} in [tool.wfgraph] "
-                           f"(known: {', '.join(sorted(_KEYS))})")
-    values = {_KEYS[key]: check(path, key, value) for key, check in _CHECKS.items()
+                           f"(known: {', '.join(sorted(_KEYS))})", (unknown[0],), value=False)
+    checker = _Checker(path, known_codes)
+    values = {_KEYS[key]: check(checker, (key,), value) for key, check in _CHECKS.items()
               if (value := table.get(key)) is not None}
     return Config(root=path.parent, path=path, **values)
 
 
-def _error(path: Path, message: str) -> ConfigError:
-    """tomllib gives no positions; point at the ``[tool.wfgraph]`` header when there is one."""
+def _prefix(path: Path) -> KeyPath:
+    return ("tool", "wfgraph") if path.name == "pyproject.toml" else ()
+
+
+def _locate(path: Path, key: KeyPath, value: bool = True) -> tuple[int, int]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text_map = map_toml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
-        lines = []
-    line = next((i for i, text in enumerate(lines, 1) if text.strip().startswith("[tool.wfgraph")), 1)
-    return ConfigError(message, path, line, 1)
+        return 1, 1
+    if value:
+        return text_map.value_at(key)
+    found = text_map.find(key)
+    return (found.line, found.column) if found is not None else (1, 1)
 
 
-def _codes(path: Path, key: str, value: Any) -> tuple[str, ...]:
+def _error(path: Path, message: str, key: KeyPath = (), value: bool = True) -> ConfigError:
+    """tomllib gives no positions: point at the key's value (locate.py), else at the
+    ``[tool.wfgraph]`` header."""
+    line, column = _locate(path, (*_prefix(path), *key), value)
+    return ConfigError(message, path, line, column)
+
+
+@dataclass(frozen=True)
+class _Checker:
+    path: Path
+    known_codes: Collection[str] | None
+
+    def error(self, key: KeyPath, message: str) -> ConfigError:
+        return _error(self.path, message, key)
+
+
+def _name(key: KeyPath) -> str:
+    """How messages name a setting: ``per-file-ignores.'tests/*'``."""
+    return ".".join([str(key[0]), *(repr(part) for part in key[1:])])
+
+
+def _codes(ctx: _Checker, key: KeyPath, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _error(path, f"{key} must be a list of rule codes or prefixes, got {value!r}")
+        raise ctx.error(key, f"{_name(key)} must be a list of rule codes or prefixes, got {value!r}")
     bad = [v for v in value if v != "ALL" and not _CODE.fullmatch(v)]
     if bad:
-        raise _error(path, f"{key}: {bad[0]!r} is not a rule code or prefix (like 'WF010', 'WF0', 'ALL')")
+        raise ctx.error(key, f"{_name(key)}: {bad[0]!r} is not a rule code or prefix (like "
+                             "'WF010', 'WF0', 'ALL')")
+    if ctx.known_codes is not None:
+        unknown = unknown_selector(value, ctx.known_codes)
+        if unknown is not None:
+            raise ctx.error(key, f"{_name(key)}: {unknown!r} matches no rule code (`wfgraph rule "
+                                 "--all` lists them)")
     return tuple(value)
 
 
-def _per_file(path: Path, key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _per_file(ctx: _Checker, key: KeyPath, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
-        raise _error(path, f"{key} must be a table of glob = [codes], got {value!r}")
-    return tuple((glob, _codes(path, f"{key}.{glob!r}", codes)) for glob, codes in value.items())
+        raise ctx.error(key, f"{_name(key)} must be a table of glob = [codes], got {value!r}")
+    return tuple((glob, _codes(ctx, (*key, glob), codes)) for glob, codes in value.items())
 
 
-def _plan(path: Path, key: str, value: Any) -> str:
+def _plan(ctx: _Checker, key: KeyPath, value: Any) -> str:
     if value not in PLAN_LIMITS:
-        raise _error(path, f"{key} must be one of {sorted(PLAN_LIMITS)}, got {value!r}")
+        raise ctx.error(key, f"{_name(key)} must be one of {sorted(PLAN_LIMITS)}, got {value!r}")
     return value
 
 
-def _int(path: Path, key: str, value: Any, minimum: int) -> int:
+def _int(ctx: _Checker, key: KeyPath, value: Any, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise _error(path, f"{key} must be an integer >= {minimum}, got {value!r}")
+        raise ctx.error(key, f"{_name(key)} must be an integer >= {minimum}, got {value!r}")
     return value
 
 
-def _trip_counts(path: Path, key: str, value: Any) -> dict[str, int]:
+def _trip_counts(ctx: _Checker, key: KeyPath, value: Any) -> dict[str, int]:
     if not isinstance(value, dict):
-        raise _error(path, f"{key} must be a table of \"path.py:LINE\" = count, got {value!r}")
+        raise ctx.error(key, f"{_name(key)} must be a table of \"path.py:LINE\" = count, got "
+                             f"{value!r}")
     for loop in value:
         if not _LOOP_KEY.fullmatch(loop):
-            raise _error(path, f"{key}: {loop!r} is not \"relative/path.py:LINE\"")
-    return {loop.replace("\\", "/"): _int(path, f"{key}.{loop!r}", n, 0) for loop, n in value.items()}
+            raise ctx.error((*key, loop), f"{_name(key)}: {loop!r} is not \"relative/path.py:LINE\"")
+    return {loop.replace("\\", "/"): _int(ctx, (*key, loop), n, 0) for loop, n in value.items()}
 
 
-def _patterns(path: Path, key: str, value: Any) -> tuple[str, ...]:
+def _patterns(ctx: _Checker, key: KeyPath, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _error(path, f"{key} must be a list of gitignore-style patterns, got {value!r}")
+        raise ctx.error(key, f"{_name(key)} must be a list of gitignore-style patterns, got {value!r}")
     return tuple(value)
 
 
@@ -213,10 +267,10 @@ _CHECKS = {
     "ignore": _codes,
     "per-file-ignores": _per_file,
     "plan": _plan,
-    "loop-trip-count": lambda p, k, v: _int(p, k, v, 0),
+    "loop-trip-count": lambda c, k, v: _int(c, k, v, 0),
     "loop-trip-counts": _trip_counts,
     "exclude": _patterns,
-    "max-steps": lambda p, k, v: _int(p, k, v, 1),
+    "max-steps": lambda c, k, v: _int(c, k, v, 1),
 }
 _KEYS = {key: key.replace("-", "_") for key in _CHECKS}
 

@@ -3,8 +3,12 @@
 Directories are walked skipping folders that never hold a project's own workflows (VCS and
 tool caches, virtual environments, build output, hidden folders), files that ``.gitignore``
 (at every level, and above the directory up to the repository root) or ``--exclude`` exclude,
-and files whose text never mentions ``WorkflowEntrypoint`` (the cheap text test: no parsing).
-Files named explicitly are always analysed.
+and files whose text never mentions ``WorkflowEntrypoint`` (the cheap text test: no parsing);
+``Skipped`` counts each kind, so a run that finds nothing can say why. Python files named
+explicitly are always analysed; a configuration file named explicitly (``wrangler.toml``,
+``wrangler.jsonc``, ``wrangler.json``, ``pyproject.toml``: what pre-commit passes when only the
+configuration changed) stands for the files it governs, the Python files of its folder (for a
+wrangler file, those that no deeper wrangler file governs); any other file is an error.
 
 Canonical order: each file is listed once (by its resolved path; when it was reached by several
 spellings, the spelling that sorts first is shown), and files are sorted by the components of the
@@ -23,6 +27,7 @@ from typing import Hashable, TypeVar
 import pathspec
 
 from ..diagnostics import PARSE_ERROR, Diagnostic
+from .wrangler import WRANGLER_NAMES, find_wrangler
 
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", ".tox", ".nox",
@@ -32,6 +37,37 @@ SKIP_DIRS = frozenset({
 MARKER = b"WorkflowEntrypoint"
 K = TypeVar("K", bound=Hashable)
 SUFFIXES = (".py",)
+CONFIG_NAMES = (*WRANGLER_NAMES, "pyproject.toml")
+
+
+@dataclass
+class Skipped:
+    """What directory walks left out, by reason."""
+
+    no_marker: int = 0
+    """Python files whose text never mentions WorkflowEntrypoint."""
+    gitignored: int = 0
+    excluded: int = 0
+    gitignored_dirs: int = 0
+    excluded_dirs: int = 0
+
+    def describe(self) -> str:
+        """``12 Python files skipped (10 without WorkflowEntrypoint, 2 git-ignored); 1 folder
+        excluded``, or "" when nothing was skipped."""
+        parts = []
+        files = self.no_marker + self.gitignored + self.excluded
+        if files:
+            kinds = [f"{n} {what}" for n, what in ((self.no_marker, "without WorkflowEntrypoint"),
+                     (self.gitignored, "git-ignored"), (self.excluded, "excluded")) if n]
+            parts.append(f"{_count(files, 'Python file')} skipped ({', '.join(kinds)})")
+        for n, what in ((self.gitignored_dirs, "git-ignored"), (self.excluded_dirs, "excluded")):
+            if n:
+                parts.append(f"{_count(n, 'folder')} {what}")
+        return "; ".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 @dataclass
@@ -41,6 +77,12 @@ class Collected:
     errors: list[Diagnostic] = field(default_factory=list)
     scanned: int = 0
     """Python files looked at in directories, before the text test."""
+    skipped: Skipped = field(default_factory=Skipped)
+    walked: set[Path] = field(default_factory=set)
+    """The resolved files that a directory walk found (not named explicitly): configuration
+    ``exclude`` patterns apply to these only."""
+    folders: list[Path] = field(default_factory=list)
+    """The directories walked (named, or standing for a configuration file)."""
 
 
 _CLASS = re.compile(rb"^[ \t]*class[ \t]+(\w+)[ \t]*(?:\(([^)]*)\))?", re.MULTILINE)
@@ -91,8 +133,21 @@ def sort_key(shown: str) -> tuple[str, ...]:
     return PurePath(shown).parts
 
 
+def is_python_file(path: Path) -> bool:
+    """A ``.py`` file, or a file without a suffix that starts with a Python ``#!`` line."""
+    if path.suffix:
+        return path.suffix in SUFFIXES
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(200)
+    except OSError:
+        return True  # let the analysis report why it cannot be read
+    return first.startswith(b"#!") and b"python" in first
+
+
 def collect_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Collected:
-    """Files named explicitly are always analysed; directories yield their candidate files."""
+    """Python files named explicitly are always analysed; directories (and configuration files,
+    for the folder they govern) yield their candidate files."""
     out = Collected()
     chosen: dict[Path, tuple[Path, str]] = {}
 
@@ -103,22 +158,43 @@ def collect_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Collected
         if current is None or sort_key(shown) < sort_key(current[1]):
             chosen[key] = (found, shown)
 
-    named = {_identity(p) for p in paths if not p.is_dir() and p.exists()}
+    named = {_identity(p) for p in paths if p.is_file() and p.name not in CONFIG_NAMES}
     for path in paths:
-        if path.is_dir():
-            found = walk(path, exclude)
-            out.scanned += len(found)
+        if path.is_dir() or (path.is_file() and path.name in CONFIG_NAMES):
+            folder = path if path.is_dir() else path.parent
+            out.folders.append(folder)
+            found = [f for f in walk(folder, exclude, out.skipped)
+                     if path.is_dir() or _governed(f, path)]
             candidates = _read_candidates(found)
             for file in found:
-                if file in candidates or _identity(file) in named:
+                out.scanned += 1
+                key = _identity(file)
+                if key in named or file in candidates:
+                    if key not in named:
+                        out.walked.add(key)
                     add(file)
-        elif path.exists():
-            add(path)
-        else:
+                else:
+                    out.skipped.no_marker += 1
+        elif not path.exists():
             out.errors.append(Diagnostic(*PARSE_ERROR, "error", "no such file or directory",
                                          str(path), 1, 1, 1, 1))
+        elif not is_python_file(path):
+            out.errors.append(Diagnostic(*PARSE_ERROR, "error", "not a Python file (wfgraph reads "
+                                         ".py files, and wrangler or pyproject files for the "
+                                         "files they govern)", str(path), 1, 1, 1, 1))
+        else:
+            add(path)
     out.files = sorted(chosen.values(), key=lambda item: sort_key(item[1]))
     return out
+
+
+def _governed(found: Path, config: Path) -> bool:
+    """Whether ``config`` governs ``found``: a wrangler file governs the files for which it is the
+    nearest one (SEMANTICS §2.4); a pyproject.toml, every file of its folder."""
+    if config.name not in WRANGLER_NAMES:
+        return True
+    nearest = find_wrangler([found])
+    return nearest is not None and nearest.resolve() == config.resolve()
 
 
 def _identity(path: Path) -> Path:
@@ -183,26 +259,29 @@ class IgnoreRules:
         self.inner.append((folder, spec))
         return True
 
-    def ignored(self, rel: str, is_dir: bool) -> bool:
-        """``rel``: posix path relative to the walked root."""
+    def ignored(self, rel: str, is_dir: bool) -> str | None:
+        """Why ``rel`` (posix, relative to the walked root) is skipped: ``"excluded"`` by
+        ``--exclude``, ``"gitignored"``, or None when it is not."""
         probe = rel + "/" if is_dir else rel
         if self.exclude is not None and self.exclude.match_file(probe):
-            return True
+            return "excluded"
         for folder, spec in reversed(self.inner):
             if folder and not rel.startswith(folder + "/"):
                 continue
             result = spec.check_file(probe[len(folder) + 1:] if folder else probe)
             if result.include is not None:
-                return bool(result.include)
+                return "gitignored" if result.include else None
         for prefix, spec in self.outer:
             result = spec.check_file(f"{prefix}/{probe}" if prefix else probe)
             if result.include is not None:
-                return bool(result.include)
-        return False
+                return "gitignored" if result.include else None
+        return None
 
 
-def walk(root: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
-    """The ``.py`` files under ``root`` that no ignore rule excludes, in sorted order."""
+def walk(root: Path, exclude: tuple[str, ...] = (), skipped: Skipped | None = None) -> list[Path]:
+    """The ``.py`` files under ``root`` that no ignore rule excludes, in sorted order; what the
+    rules left out is counted in ``skipped``."""
+    skipped = skipped if skipped is not None else Skipped()
     rules = IgnoreRules(root, exclude)
     found: list[Path] = []
     # Depth first, iteratively (deep trees cannot exhaust the stack): (folder relative to root,
@@ -232,10 +311,21 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
             if is_dir:
                 if entry.is_symlink() or entry.name in SKIP_DIRS or entry.name.startswith("."):
                     continue
-                if not rules.ignored(rel, is_dir=True):
+                reason = rules.ignored(rel, is_dir=True)
+                if reason is None:
                     subdirs.append((rel, Path(entry.path)))
-            elif is_file and entry.name.endswith(SUFFIXES) and not rules.ignored(rel, is_dir=False):
-                found.append(Path(entry.path))
+                elif reason == "excluded":
+                    skipped.excluded_dirs += 1
+                else:
+                    skipped.gitignored_dirs += 1
+            elif is_file and entry.name.endswith(SUFFIXES):
+                reason = rules.ignored(rel, is_dir=False)
+                if reason is None:
+                    found.append(Path(entry.path))
+                elif reason == "excluded":
+                    skipped.excluded += 1
+                else:
+                    skipped.gitignored += 1
         stack.extend(reversed(subdirs))
     found.sort(key=lambda p: p.parts)  # the canonical order (sort_key), folders and files mixed
     return found

@@ -29,13 +29,18 @@ PYTHON_RECURSION_LIMIT = 1_000
 
 
 def max_file_size() -> int:
+    """``$WFGRAPH_MAX_FILE_SIZE`` in bytes (0: no limit), else 2 MB; ValueError, with a message
+    for the user, when it is not a whole number of bytes."""
     value = os.environ.get(SIZE_ENV, "").strip()
-    if value:
-        try:
-            return max(0, int(value))
-        except ValueError:
-            pass
-    return MAX_FILE_SIZE
+    if not value:
+        return MAX_FILE_SIZE
+    try:
+        size = int(value)
+    except ValueError:
+        size = -1
+    if size < 0:
+        raise ValueError(f"{SIZE_ENV} must be a size in bytes (0: no limit), got {value!r}")
+    return size
 
 
 def check_size(path: Path, shown: str) -> Diagnostic | None:

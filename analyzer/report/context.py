@@ -13,30 +13,40 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 
-INFORMATION_URI = "https://github.com/wfgraph/wfgraph"
+REPOSITORY_URL = "https://github.com/wfgraph/wfgraph"
+"""The project's home; every link wfgraph prints is made from it."""
+INFORMATION_URI = REPOSITORY_URL
+RULES_DOC_URL = f"{REPOSITORY_URL}/blob/main/docs/rules.md"
 
 
 @dataclass(frozen=True, slots=True)
 class RuleInfo:
-    """One rule as reports describe it; ``help_uri`` points at its entry in docs/rules.md."""
+    """One rule as reports describe it; ``help_uri`` points at its entry in docs/rules.md on the
+    project's repository."""
 
     code: str
     name: str
     severity: str
     summary: str
     help_uri: str
+    help: str = ""
+    """The rule's documentation (Markdown), for viewers that show it beside a finding."""
 
 
 @dataclass(frozen=True, slots=True)
 class ReportContext:
     """``source_lines(path, line)`` returns the text of a source line (path as in the diagnostic),
-    or "" when unknown; the text format shows it with a caret, SARIF hashes it into fingerprints."""
+    or "" when unknown; the text format shows it with a caret (when ``show_source``), SARIF
+    hashes it into fingerprints. ``color`` is decided by the caller (``--color``, NO_COLOR,
+    FORCE_COLOR)."""
 
     root: Path
     rules: tuple[RuleInfo, ...] = ()
     tool_version: str = "0.0.0"
     color: bool = False
     source_lines: Callable[[str, int], str] | None = None
+    show_source: bool = True
+    """Whether the text format shows each finding's source line and a caret."""
 
     def relative(self, path: str) -> str:
         """``path`` relative to ``root`` with forward slashes when under it, else as given (with

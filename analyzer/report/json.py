@@ -1,5 +1,6 @@
-"""The machine format: a JSON list of diagnostics, one object per finding with exactly the fields of
-the Diagnostic record (paths relative to the root), sorted by path, line, column and code.
+"""The machine format: a JSON list of diagnostics, one object per finding with the fields of the
+Diagnostic record (paths relative to the root) and ``url``, the rule's documentation (null for a
+code without one), sorted by path, line, column and code.
 
 A committed format (docs/peer-tools.md §C.6): fields are only ever added, never renamed or removed, so
 scripts that read it keep working.
@@ -25,4 +26,6 @@ def _record(diag: Diagnostic, ctx: ReportContext) -> dict[str, object]:
     record: dict[str, object] = {name: getattr(diag, name) for name in FIELDS}
     record["path"] = ctx.relative(diag.path)
     record["notes"] = list(diag.notes)
+    rule = ctx.rule(diag.code)
+    record["url"] = rule.help_uri if rule is not None and rule.help_uri else None
     return record

@@ -1,6 +1,8 @@
 """SARIF 2.1.0, for GitHub code scanning (``github/codeql-action/upload-sarif``) and other viewers.
 
-GitHub deduplicates alerts across runs by rule id, file and fingerprint (docs/peer-tools.md §C.1), so:
+Each rule carries ``helpUri`` (its section of docs/rules.md) and ``help`` (its documentation),
+which code scanning shows beside an alert. GitHub deduplicates alerts across runs by rule id, file
+and fingerprint (docs/peer-tools.md §C.1), so:
 ``ruleId`` is the stable rule code; artifact URIs are relative to ``%SRCROOT%`` (the root) with
 forward slashes; and each result carries a partial fingerprint that hashes the code, the relative
 path, the stripped text of the result's first line and the occurrence index of that triple, and not
@@ -61,6 +63,11 @@ def _descriptor(rule: RuleInfo) -> dict[str, object]:
     }
     if rule.help_uri:
         descriptor["helpUri"] = rule.help_uri
+    if rule.help or rule.help_uri:
+        text = rule.help or rule.summary or rule.name
+        link = f"\n\n[{rule.code} {rule.name}]({rule.help_uri})" if rule.help_uri else ""
+        descriptor["help"] = {"text": text + (f"\n\n{rule.help_uri}" if rule.help_uri else ""),
+                              "markdown": text + link}
     return descriptor
 
 

@@ -6,16 +6,15 @@
        |                       ^^^^^^^^^^^^^^^^^^
        = note: ...
 
-then a blank line, and at the end ``Found 3 problems (2 errors, 1 warning).``. The snippet appears
-only when ``ctx.source_lines`` gives the line's text; without it, one line per diagnostic. With no
-diagnostics the output is empty: success is silent, and the CLI may say so on stderr.
+then a blank line. The snippet appears only when ``ctx.show_source`` is set and
+``ctx.source_lines`` gives the line's text; without it, one line per diagnostic. The totals are
+not part of the report: the CLI prints them once, on its summary line. With no diagnostics the
+output is empty: success is silent.
 
-Colour only when ``ctx.color`` is set and ``NO_COLOR`` is unset or empty (https://no-color.org).
+Colour only when ``ctx.color`` is set (the CLI decides: ``--color``, NO_COLOR, FORCE_COLOR).
 """
 
 from __future__ import annotations
-
-import os
 
 from ..diagnostics import Diagnostic
 from .context import ReportContext, ordered
@@ -26,12 +25,12 @@ _STYLES = {"bold": "\x1b[1m", "error": "\x1b[1;31m", "warning": "\x1b[1;33m", "i
 
 
 def format_text(diagnostics: list[Diagnostic], ctx: ReportContext) -> str:
-    paint = _painter(ctx.color and not os.environ.get("NO_COLOR"))
+    paint = _painter(ctx.color)
     blocks = [_block(d, ctx, paint) for d in ordered(diagnostics, ctx)]
     if not blocks:
         return ""
     separator = "\n\n" if any("\n" in b for b in blocks) else "\n"
-    return f"{separator.join(blocks)}{separator}{_summary(diagnostics)}\n"
+    return f"{separator.join(blocks)}\n"
 
 
 def _painter(enabled: bool):
@@ -43,7 +42,7 @@ def _painter(enabled: bool):
 def _block(diag: Diagnostic, ctx: ReportContext, paint) -> str:
     head = (f"{paint(ctx.relative(diag.path), 'bold')}:{diag.line}:{diag.column}: "
             f"{paint(diag.code, diag.severity)} {diag.message}")
-    source = ctx.line_text(diag)
+    source = ctx.line_text(diag) if ctx.show_source else ""
     lines = [head]
     width = len(str(diag.line))
     if source.strip():
@@ -68,14 +67,3 @@ def _snippet(diag: Diagnostic, source: str, width: int, paint) -> list[str]:
         f"{paint(str(diag.line), 'gutter')} {bar} {source}",
         f"{' ' * width} {bar} {pad}{paint('^' * (end - start), diag.severity)}",
     ]
-
-
-def _summary(diagnostics: list[Diagnostic]) -> str:
-    counts = {sev: sum(1 for d in diagnostics if d.severity == sev) for sev in ("error", "warning", "info")}
-    parts = [_plural(n, sev) for sev, n in counts.items() if n]
-    total = len(diagnostics)
-    return f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)})."
-
-
-def _plural(n: int, severity: str) -> str:
-    return f"{n} {severity}" if severity == "info" or n == 1 else f"{n} {severity}s"
