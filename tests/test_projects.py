@@ -48,16 +48,7 @@ def test_project_graph(name: str, update_golden: bool) -> None:
     check_golden(PROJECTS / name / "graph.json", out, update_golden)
 
 
-PENDING_CHECK = {
-    "monorepo": "check reads one wrangler config per run until each file is governed by its own "
-                "(issue 9, item 3)",
-    "factory_class": "WF052 does not yet count a class bound by assignment (issue 9, item 4)",
-}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=PENDING_CHECK[n]))
-    if n in PENDING_CHECK else n for n in PROJECT_NAMES])
+@pytest.mark.parametrize("name", PROJECT_NAMES)
 def test_project_check(name: str, update_golden: bool) -> None:
     code, out, err = run(PROJECTS / name, "check", ".")
     check_golden(PROJECTS / name / "check.txt", f"exit {code}\n--- stdout\n{out}--- stderr\n{err}",
@@ -76,7 +67,7 @@ def test_imported_helpers_are_in_the_graph_and_the_budget() -> None:
     workflow = graphs(PROJECTS / "helpers_three_ways", "src/entry.py")["workflow"]
     assert list(workflow["functions"]) == ["charge_all", "send_receipt", "record"]
     assert [n["name"] for n in workflow["nodes"]] == ["charge_all", "send_receipt", "record"]
-    code, _, err = run(PROJECTS / "helpers_three_ways", "check", "src/entry.py")
+    code, _, err = run(PROJECTS / "helpers_three_ways", "check", "src/entry.py", "--verbose")
     assert code == 0
     assert "at most 52 counted steps" in err
 
@@ -98,9 +89,7 @@ def test_inherited_run_calls_the_subclass_override() -> None:
     assert [n["name"] for n in functions["publish"]["nodes"]] == ["render pdf", "email report"]
 
 
-@pytest.mark.parametrize("command", ["graph", pytest.param("check", marks=pytest.mark.xfail(
-    strict=True, reason="check reads one wrangler config per run until each file is governed "
-    "by its own (issue 9, item 3)"))])
+@pytest.mark.parametrize("command", ["graph", "check"])
 def test_monorepo_output_does_not_depend_on_argument_order(command: str) -> None:
     first = run(PROJECTS / "monorepo", command, "w1", "w2")
     second = run(PROJECTS / "monorepo", command, "w2", "w1")
@@ -119,7 +108,7 @@ def test_projects_in_worker_processes_give_the_same_output(
 def test_a_helper_from_an_installed_package_makes_the_budget_unknown() -> None:
     """SEMANTICS §6.4, §8.3: nothing is invented for run_batch; the budget is a lower bound and
     WF002 names the call."""
-    code, out, err = run(PROJECTS / "installed_helper", "check", ".", "--format", "json")
+    code, out, err = run(PROJECTS / "installed_helper", "check", ".", "--format", "json", "--verbose")
     [finding] = json.loads(out)
     assert (finding["code"], finding["path"], finding["line"]) == ("WF002", "src/entry.py", 12)
     assert "at least 1 counted step" in err and "at most" not in err
@@ -136,5 +125,5 @@ def test_a_dispatch_table_is_a_switch_over_its_helpers() -> None:
     assert [(b["condition"], [n["name"] for n in b["nodes"]]) for b in switch["branches"]] == [
         ("sleep", ["sleep_case"]), ("single", ["single_step"]), ("chain", ["chain"]),
         ("wait", ["wait_case"])]
-    code, _, err = run(PROJECTS / "dispatch_table", "check", ".")
+    code, _, err = run(PROJECTS / "dispatch_table", "check", ".", "--verbose")
     assert "at most 3 counted steps" in err

@@ -85,9 +85,25 @@ class BudgetResult:
     def exceeded(self) -> bool:
         return self.count > self.limit.value
 
+    @property
+    def lower_bound(self) -> bool:
+        """The count is only a lower bound (unbounded loops, unknown callees; SEMANTICS §8.3)."""
+        return self.unbounded or bool(self.unknown)
+
+    @property
+    def bound(self) -> str:
+        """``at most 12`` / ``at least 12``; a workflow that only sleeps runs ``no`` counted
+        steps (never "at most 0" for a workflow that runs steps)."""
+        if self.lower_bound:
+            return f"at least {self.count:,}"
+        return f"at most {self.count:,}" if self.count else "no"
+
+    def compact(self) -> str:
+        """``at most 3 of 10,000``, or ``no counted steps`` (the run summary's form)."""
+        return f"{self.bound} of {self.limit.value:,}" if self.bound != "no" else "no counted steps"
+
     def summary(self) -> str:
-        lower = self.unbounded or bool(self.unknown)
-        bound = f"at least {self.count:,}" if lower else f"at most {self.count:,}"
+        bound = self.bound
         steps = "step" if self.count == 1 else "steps"
         if self.unknown:
             more = f" and {len(self.unknown) - 1} more" if len(self.unknown) > 1 else ""

@@ -23,7 +23,7 @@ from ..project.locate import TextMap, map_config
 from ..project.settings import display
 from ..project.wrangler import WorkflowBinding, WranglerConfig, main_module
 from .directives import directives_in
-from .exports import ASSIGN, CLASS, IMPORT, Exports, scan_exports
+from .exports import MainModule, main_module as load_main_module
 from .suppress import Suppressions, apply_suppressions
 
 
@@ -129,7 +129,7 @@ def check_wrangler(wrangler: WranglerConfig, problems: Iterable[Diagnostic], *, 
     if covered and enabled(MissingWorkflowClass.code):
         main = main_module(wrangler)
         assert main is not None
-        exports = scan_exports(main, wrangler.path.parent)
+        exports = load_main_module(main)
         if exports is not None:
             for entry, diag in _class_findings(wrangler, exports, found_classes, text_map):
                 findings.append(diag)
@@ -148,7 +148,7 @@ def check_wrangler(wrangler: WranglerConfig, problems: Iterable[Diagnostic], *, 
     return WranglerReport(kept, silenced, lines)
 
 
-def _class_findings(wrangler: WranglerConfig, exports: Exports, found_classes: Collection[str],
+def _class_findings(wrangler: WranglerConfig, exports: MainModule, found_classes: Collection[str],
                     text_map: TextMap) -> Iterable[tuple[WorkflowBinding, Diagnostic]]:
     main = display(exports.path)
     for entry in wrangler.workflows:
@@ -166,25 +166,26 @@ def _class_findings(wrangler: WranglerConfig, exports: Exports, found_classes: C
                                  f"{message}", notes)
 
 
-def _verdict(name: str, exports: Exports, main: str) -> tuple[str, str, tuple[str, ...]] | None:
-    """None when ``main`` defines the class, else (severity, message, notes)."""
-    binding = exports.names.get(name)
-    if binding is not None:
-        where = f"{main}:{binding.line}"
-        if binding.kind == CLASS or (binding.kind == IMPORT and binding.resolved is not None):
-            return None
-        if binding.kind == IMPORT:
-            return ("info", f"is imported by {where} from {binding.source}, which is not a "
-                    "project file that defines it: defined, but not analysed", ())
-        how = "an assignment" if binding.kind == ASSIGN else "a def"
+def _verdict(name: str, exports: MainModule, main: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """None when ``main`` exports a class of the project by that name (defined there or
+    re-exported, SEMANTICS §2.4), else (severity, message, notes)."""
+    found = exports.export(name)
+    where = f"{main}:{found.line}" if found.line is not None else main
+    if found.kind == "class":
+        return None
+    if found.kind == "outside":
+        return ("info", f"is imported by {where} from {found.source}, which is outside the "
+                "project: defined, but not analysed", ())
+    if found.kind in ("assignment", "def"):
+        how = "an assignment" if found.kind == "assignment" else "a def"
         return ("info", f"is bound by {how} at {where}, not by a class statement: defined, but "
                 "not analysable", ())
-    module, read = exports.star_source(name)
-    if module is not None and read:
-        return None
-    if module is not None:
-        return ("info", f"may come from `from {module} import *` in {main}, which wfgraph did "
-                "not read: not checked", ())
+    if found.kind == "unresolved":
+        return ("error", f"is imported by {where} from a module of the project that does not "
+                "define it: the import fails when the Worker starts", ())
+    if found.kind == "star":
+        return ("info", f"may come from `from {found.source} import *` in {main}, which wfgraph "
+                "did not read: not checked", ())
     return ("error", f"is not defined or imported by the main module {main}", ())
 
 

@@ -65,11 +65,10 @@ def _largest_budget(files: list["CheckedFile"]) -> str:
     budgets = [(f, b) for f in files for b in f.budgets]
     if not budgets:
         return ""
-    file, worst = max(budgets, key=lambda fb: (fb[1].unbounded, fb[1].count / fb[1].limit.value))
+    file, worst = max(budgets, key=lambda fb: (fb[1].lower_bound, fb[1].count / fb[1].limit.value))
     label = "step budget" if len(budgets) == 1 else "largest step budget"
-    bound = "at least" if worst.unbounded else "at most"
     name = worst.class_name if len(files) == 1 else f"{file.path}::{worst.class_name}"
-    return f" ({label}: {name} {bound} {worst.count:,} of {worst.limit.value:,})"
+    return f" ({label}: {name} {worst.compact()})"
 
 
 def budget_lines(files: list["CheckedFile"]) -> Iterable[str]:
