@@ -8,7 +8,8 @@ from ...diagnostics import Diagnostic
 from ..imports import is_nondeterministic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import name_expr
-from ..workflow_code import STEP_API, subnodes
+from ..expressions import subnodes
+from ..step_calls import STEP_API
 
 
 class NondeterminismOutsideStep(Rule):

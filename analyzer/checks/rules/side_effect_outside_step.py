@@ -9,7 +9,8 @@ import libcst as cst
 from ...diagnostics import Diagnostic
 from ..imports import is_http_request
 from ..rule import Invalid, Rule, RuleContext, Valid
-from ..workflow_code import Function, attribute_chain
+from ..expressions import attribute_chain
+from ..function_body import Function
 
 # Methods of strings (environment variables are strings): pure, never a binding call.
 _PURE_METHODS = frozenset({

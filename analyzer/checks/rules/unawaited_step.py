@@ -9,7 +9,7 @@ import libcst as cst
 from ...python import facts as F
 from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
-from ..workflow_code import subnodes
+from ..expressions import subnodes
 
 
 class UnawaitedStep(Rule):
