@@ -31,6 +31,17 @@ def attribute_chain(expr: cst.BaseExpression) -> list[str]:
     return parts[::-1]
 
 
+def getattr_parts(expr: cst.BaseExpression) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
+    """``(obj, name)`` for ``getattr(obj, name)`` and ``getattr(obj, name, default)``."""
+    if not (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name)
+            and expr.func.value == "getattr"):
+        return None
+    args = expr.args
+    if len(args) not in (2, 3) or any(a.star or a.keyword is not None for a in args):
+        return None
+    return args[0].value, args[1].value
+
+
 def read_root(expr: cst.BaseExpression) -> cst.BaseExpression:
     """The object a read chain starts from: ``event["payload"].get("x").y`` → ``event``."""
     while True:

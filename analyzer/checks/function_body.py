@@ -15,7 +15,7 @@ import libcst as cst
 
 from ..python.cst_walk import iter_children
 from ..python.module_index import ScopeConstants
-from .expressions import attribute_chain, target_names
+from .expressions import attribute_chain, getattr_parts, target_names
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,11 @@ class Function:
     """Names bound to ``self.env`` or to something in it (``db = self.env.DB``)."""
     env_roots: set[str] = field(default_factory=set)
     """The subset bound to ``self.env`` itself (``env = self.env``)."""
+    event_roots: set[str] = field(default_factory=set)
+    """Names bound to the event object itself (``run``'s parameter, ``e = event``), not to
+    something read from it, which ``event_names`` also holds."""
+    reached_from: cst.Call | None = None
+    """For a helper: the first call that makes it run as workflow code."""
 
     @property
     def in_step(self) -> bool:
@@ -69,8 +74,16 @@ class Function:
             return None
         return next((f for f in self.ancestors() if name in f.locals), None)
 
+    def helper(self) -> "Function | None":
+        """The helper this body is (or is nested in), when it was reached through a call."""
+        return next((f for f in (self, *self.ancestors()) if f.reached_from is not None), None)
+
     def is_env(self, expr: cst.BaseExpression) -> bool:
-        """``self.env``, ``self.env.DB``, ``env.DB`` after ``env = self.env``…"""
+        """``self.env``, ``self.env.DB``, ``env.DB`` after ``env = self.env`` (or in a helper
+        given ``self.env``), ``getattr(self.env, "DB")``…"""
+        found = getattr_parts(expr)
+        if found is not None:
+            return self.is_env_root(found[0])
         chain = attribute_chain(expr)
         if not chain:
             return False
@@ -78,9 +91,19 @@ class Function:
             return True
         return self.self_name is not None and chain[:2] == [self.self_name, "env"]
 
+    def is_env_root(self, expr: cst.BaseExpression) -> bool:
+        """``self.env`` itself, or a name bound to it."""
+        chain = attribute_chain(expr)
+        return chain == [self.self_name, "env"] or (len(chain) == 1 and chain[0] in self.env_roots)
+
     def binding_name(self, expr: cst.BaseExpression) -> str | None:
-        """``DB`` for ``self.env.DB.put``, ``env.DB.put`` (``env = self.env``) and ``db.put``
-        (``db = self.env.DB``): the binding a call goes through."""
+        """``DB`` for ``self.env.DB.put``, ``env.DB.put`` (``env = self.env``),
+        ``getattr(self.env, "DB").put`` and ``db.put`` (``db = self.env.DB``): the binding a call
+        goes through."""
+        found = getattr_parts(expr)
+        if found is not None:
+            value = found[1].evaluated_value if isinstance(found[1], cst.SimpleString) else None
+            return value if isinstance(value, str) else None
         chain = attribute_chain(expr)
         if not chain:
             return None

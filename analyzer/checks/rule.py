@@ -50,6 +50,7 @@ import libcst as cst
 
 from ..diagnostics import Diagnostic, Severity
 from .imports import ImportMap
+from .function_body import Function
 from .workflow_code import FileCode, WorkflowCode
 
 if TYPE_CHECKING:
@@ -171,6 +172,27 @@ class RuleContext:
 
     def source(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+    def called_from(self, function: Function) -> tuple[str, ...]:
+        """A note saying why a helper's code runs as workflow code: the calls that reach it,
+        ``run → day (line 11) → today (line 20)``."""
+        first = function.helper()
+        if first is None:
+            return ()
+        hops: list[str] = []
+        seen: set[int] = set()
+        helper: Function | None = first
+        caller: Function | None = None
+        while helper is not None and helper.reached_from is not None and id(helper) not in seen:
+            seen.add(id(helper))
+            hops.append(f"{helper.fn.name.value} (line {self.file.span(helper.reached_from).line})")
+            caller = self.code.call_owner.get(id(helper.reached_from))
+            helper = caller.helper() if caller is not None else None
+        while caller is not None and caller.parent is not None:
+            caller = caller.parent
+        top = [caller.fn.name.value] if caller is not None else []
+        path = " → ".join(top + hops[::-1])
+        return (f"`{first.fn.name.value}` runs as workflow code, outside any step: {path}",)
 
     def facts(self, *kinds: str) -> list["Fact"]:
         """The walker's facts of these kinds for this workflow, each (kind, node) once: a helper

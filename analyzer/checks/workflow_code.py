@@ -9,21 +9,22 @@ once per workflow here and shared.
 The walker already followed the step object into helpers (SEMANTICS §2.3); its ``functions``
 record says which helpers contain steps, and its ``function_call`` nodes say where they are
 called from, so helper parameters that receive the step object or the event are read from those
-call sites. Each body is scanned once (function_body.py); nested functions become functions of
+call sites. Every other function reachable from workflow code is added after them
+(call_graph.py), so a step-less helper that reads the clock is checked like ``run``. Each body is scanned once (function_body.py); nested functions become functions of
 their own, in the same region as where they are defined unless a ``@<step>.do`` decorator makes
 them a step body.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import libcst as cst
 
 from ..python.functions import iter_nodes
-from ..python.module_index import ScopeConstants, compound_bodies, suite_statements
-from .expressions import attribute_chain, param_names, positional_params, read_root, target_names
+from ..python.module_index import ModuleIndex, ScopeConstants, compound_bodies, suite_statements
+from .call_graph import CallResolver, Callee, Received, is_static
+from .expressions import param_names, positional_params, read_root, target_names
 from .function_body import Function, collect
 from .imports import ImportMap
 from .step_calls import StepCall
@@ -41,6 +42,14 @@ class FileCode:
         self.enclosing: dict[int, cst.FunctionDef | None] = {}
         self.in_class: dict[int, cst.ClassDef] = {}
         self._index(list(module.body), None, None)
+        self._module_index: ModuleIndex | None = None
+
+    @property
+    def index(self) -> ModuleIndex:
+        """Module-level functions and classes, for resolving calls."""
+        if self._module_index is None:
+            self._module_index = ModuleIndex.build(self.module)
+        return self._module_index
 
     def _index(self, body: list[cst.BaseStatement], fn: cst.FunctionDef | None, cls: cst.ClassDef | None) -> None:
         for stmt in body:
@@ -60,9 +69,11 @@ class FileCode:
 
 
 class WorkflowCode:
-    def __init__(self, file: FileCode, workflow: Any) -> None:
-        """``workflow`` is an analysis.WorkflowAnalysis."""
+    def __init__(self, file: FileCode, workflow: Any, resolver: CallResolver | None = None) -> None:
+        """``workflow`` is an analysis.WorkflowAnalysis; ``resolver`` maps calls to functions
+        (this module's, by default)."""
         self.file = file
+        self.resolver = resolver or CallResolver(file.index, workflow.cls)
         self.functions: list[Function] = []
         self.by_fn: dict[int, Function] = {}
         self.call_owner: dict[int, Function] = {}
@@ -72,14 +83,12 @@ class WorkflowCode:
         if run is None:
             return
         params = positional_params(run)
-        self._add(
-            run, "run", None,
-            step_names={params[2]} if len(params) > 2 else set(),
-            event_names={params[1]} if len(params) > 1 else set(),
-            self_name=params[0] if params else None,
-        )
+        received = Received(step=set(params[2:3]), event=set(params[1:2]),
+                            event_roots=set(params[1:2]), self_name=params[0] if params else None)
+        self._add(run, "run", None, received)
         if workflow.graph is not None:
             self._add_helpers(workflow.graph.workflow, params)
+        self._add_reachable()
         for function in self.functions:
             for call in function.calls:
                 func = call.func
@@ -90,32 +99,33 @@ class WorkflowCode:
 
     # --- building -------------------------------------------------------------------------
 
-    def _add(self, fn: cst.FunctionDef, kind: str, parent: Function | None, step_names: set[str],
-             event_names: set[str], self_name: str | None, decorator: cst.Decorator | None = None) -> Function:
+    def _add(self, fn: cst.FunctionDef, kind: str, parent: Function | None, received: Received,
+             decorator: cst.Decorator | None = None, reached_from: cst.Call | None = None) -> Function:
         consts = ScopeConstants(suite_statements(fn.body),
                                 parent=parent.consts if parent else self.file.consts)
         params = set(param_names(fn))
         shadowed = params if parent is not None else set()  # a closure's parameters hide outer names
-        function = Function(fn=fn, kind=kind, parent=parent, step_names=set(step_names) - shadowed,
-                            event_names=set(event_names) - shadowed,
+        self_name = received.self_name
+        function = Function(fn=fn, kind=kind, parent=parent, step_names=received.step - shadowed,
+                            event_names=received.event - shadowed,
                             self_name=None if self_name in shadowed else self_name,
-                            consts=consts, decorator=decorator, params=params, locals=set(params))
-        if parent is not None:
-            function.env_names = set(parent.env_names) - params
-            function.env_roots = set(parent.env_roots) - params
+                            consts=consts, decorator=decorator, params=params, locals=set(params),
+                            env_names=received.env - shadowed, env_roots=received.env_roots - shadowed,
+                            event_roots=received.event_roots - shadowed, reached_from=reached_from)
         collect(function, fn.body)
         self._aliases(function)
         self.functions.append(function)
         self.by_fn[id(fn)] = function
         for call in function.calls:
             self.call_owner.setdefault(id(call), function)
+        inherited = Received(function.step_names, function.event_names, function.event_roots,
+                             function.env_names, function.env_roots, function.self_name)
         for nested in function.nested:
             if id(nested) in self.by_fn:
                 continue
             deco = self._step_decorator(nested, function.step_names)
             nested_kind = "step" if deco is not None or kind == "step" else kind
-            self._add(nested, nested_kind, function, function.step_names, function.event_names,
-                      function.self_name, deco)
+            self._add(nested, nested_kind, function, inherited, deco)
         return function
 
     def _step_decorator(self, fn: cst.FunctionDef, step_names: set[str]) -> cst.Decorator | None:
@@ -131,7 +141,8 @@ class WorkflowCode:
         return None
 
     def _aliases(self, function: Function) -> None:
-        """``s = step``, ``payload = event["payload"]``, ``db = self.env.DB``, in source order."""
+        """``s = step``, ``e = event``, ``payload = event["payload"]``, ``db = self.env.DB``, in
+        source order."""
         for store in function.stores:
             if store.kind not in ("assign", "annassign") or not isinstance(store.target, cst.Name):
                 continue
@@ -140,10 +151,11 @@ class WorkflowCode:
                 function.step_names.add(name)
             elif value is not None and _named(read_root(value), function.event_names):
                 function.event_names.add(name)
+                if _named(value, function.event_roots):
+                    function.event_roots.add(name)
             elif value is not None and function.is_env(value):
                 function.env_names.add(name)
-                chain = attribute_chain(value)
-                if chain == [function.self_name, "env"] or (len(chain) == 1 and chain[0] in function.env_roots):
+                if function.is_env_root(value):
                     function.env_roots.add(name)
         for loop in function.loops:  # `for item in event["payload"]["items"]`: items of the event
             if isinstance(loop, cst.For) and _named(read_root(loop.iter), function.event_names):
@@ -175,22 +187,40 @@ class WorkflowCode:
         for fn in order:
             if id(fn) in self.by_fn or self.file.enclosing.get(id(fn)) is not None:
                 continue  # a closure: reached through the function that defines it
-            is_method = id(fn) in self.file.in_class
+            callee = Callee(fn, id(fn) in self.file.in_class and not is_static(fn))
             positional = positional_params(fn)
-            offset = 1 if is_method else 0
-            step_names = {p for p in param_names(fn) if p in default_step}
-            event_names = {p for p in param_names(fn) if p in default_event}
-            for call in sites.get(id(fn), []):
+            received = Received(step={p for p in param_names(fn) if p in default_step},
+                                event={p for p in param_names(fn) if p in default_event},
+                                self_name=positional[0] if callee.bound_first and positional else None)
+            calls = sites.get(id(fn), [])
+            for call in calls:
                 caller = self.call_owner.get(id(call))
-                if caller is None:
-                    continue
-                for param, value in _bind(call, positional[offset:], param_names(fn)):
-                    if isinstance(value, cst.Name) and value.value in caller.step_names:
-                        step_names.add(param)
-                    elif _named(read_root(value), caller.event_names):
-                        event_names.add(param)
-            self._add(fn, "helper", None, step_names, event_names,
-                      positional[0] if is_method and positional else None)
+                if caller is not None:
+                    received.add_site(call, callee, caller)
+            self._add(fn, "helper", None, received, reached_from=calls[0] if calls else None)
+
+    def _add_reachable(self) -> None:
+        """Every other function that workflow code calls, transitively, as workflow code too,
+        callers before callees; what its parameters receive is read from the calls found in the
+        functions known when it is first reached."""
+        frontier = [f for f in self.functions if not f.in_step]
+        while frontier:
+            found: dict[int, tuple[Callee, Received, cst.Call]] = {}
+            for caller in frontier:
+                for call in caller.calls:
+                    callee = self.resolver.target(call, caller)
+                    if callee is None or id(callee.fn) in self.by_fn:
+                        continue
+                    if id(callee.fn) not in found:
+                        positional = positional_params(callee.fn)
+                        first = positional[0] if callee.bound_first and positional else None
+                        found[id(callee.fn)] = (callee, Received(self_name=first), call)
+                    found[id(callee.fn)][1].add_site(call, callee, caller)
+            before = len(self.functions)
+            for callee, received, first_call in found.values():
+                if id(callee.fn) not in self.by_fn:
+                    self._add(callee.fn, "helper", None, received, reached_from=first_call)
+            frontier = [f for f in self.functions[before:] if not f.in_step]
 
     # --- queries --------------------------------------------------------------------------
 
@@ -208,16 +238,3 @@ class WorkflowCode:
 
 def _named(expr: cst.BaseExpression, names: set[str]) -> bool:
     return isinstance(expr, cst.Name) and expr.value in names
-
-
-def _bind(call: cst.Call, positional: list[str], names: list[str]) -> Iterator[tuple[str, cst.BaseExpression]]:
-    index = 0
-    for arg in call.args:
-        if arg.star:
-            continue
-        if arg.keyword is not None:
-            if arg.keyword.value in names:
-                yield arg.keyword.value, arg.value
-        elif index < len(positional):
-            yield positional[index], arg.value
-            index += 1
