@@ -12,7 +12,7 @@ from typing import Any, TextIO, TypeVar
 from ..analysis import FileAnalysis
 from ..diagnostics import Diagnostic
 from ..project.wrangler import ConfigError, find_wrangler, implicit_dependencies, load_wrangler
-from ..python.facts import ANALYSIS_LIMIT
+from ..python.facts import drawing_caveat
 from ..project.files import collect_files
 from ..parallel import Progress, map_files
 from ..portable import detach
@@ -125,9 +125,10 @@ def selected_workflows(run: Run, class_name: str | None,
                 continue
             matched = True
             for fact in wf.facts:
-                if fact.kind == ANALYSIS_LIMIT:  # the graph is incomplete: always say so
+                caveat = drawing_caveat(fact)  # the graph is incomplete: always say so
+                if caveat is not None:
                     print(f"{result.path}:{result.span(fact.node)}: warning: {wf.class_name}: "
-                          f"{fact.message}", file=err)
+                          f"{caveat}", file=err)
             if wf.graph is None:
                 if wf.class_name in getattr(result, "reported", ()):
                     continue  # already among the run's errors

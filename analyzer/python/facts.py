@@ -34,3 +34,26 @@ RUN_NOT_ASYNC = "run-not-async"
 DEPENDS_IN_IMPLICIT_MODE = "depends-in-implicit-mode"
 RACE_OVER_STEPS = "race-over-steps"
 ANALYSIS_LIMIT = "analysis-limit"
+
+
+# Misuse that changes what the graph shows: `graph`, `dot` and `mermaid` say so on stderr, with
+# the place, instead of silently drawing less than the code says (`check` reports it as WF022).
+_NOT_DRAWN = {
+    BARE_DECORATOR: "`@step.do` without parentheses declares no step: the function is not drawn",
+    CALLBACK_FORM: "`step.do` given a callback runs no step: nothing is drawn for it",
+    UNKNOWN_STEP_METHOD: "step.{method} is not part of the Python step API: not drawn",
+    DEPENDS_IN_IMPLICIT_MODE: "`depends=` raises TypeError in implicit-dependency mode: the "
+                              "steps it lists are not drawn as dependencies",
+}
+DRAWING_CAVEATS = frozenset({ANALYSIS_LIMIT, *_NOT_DRAWN})
+"""Facts the graph commands report on stderr."""
+
+
+def drawing_caveat(fact: Fact) -> str | None:
+    """What the graph commands say about ``fact``, when it changes what they draw."""
+    if fact.kind == ANALYSIS_LIMIT:
+        return fact.message
+    text = _NOT_DRAWN.get(fact.kind)
+    if text is None:
+        return None
+    return f"{text.format(method=fact.data.get('method', ''))} (WF022)"
