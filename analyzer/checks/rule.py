@@ -44,6 +44,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import libcst as cst
@@ -56,16 +57,20 @@ from .workflow_code import FileCode, WorkflowCode
 if TYPE_CHECKING:
     from ..analysis import FileAnalysis, WorkflowAnalysis
     from ..project.config import Config
+    from ..project.wrangler import WranglerConfig
     from ..python.facts import Fact
 
 
 @dataclass(frozen=True)
 class Valid:
     """An example module the rule must accept. ``implicit`` is the ``step.do`` mode it runs
-    under (python-sdk.md §2.0): True, False, or None (no wrangler file: both accepted)."""
+    under (python-sdk.md §2.0): True, False, or None (no wrangler file: both accepted).
+    ``compatibility_date``, when given, is the Worker's, as a wrangler file next to the module
+    would give it (it also decides the mode when ``implicit`` is None)."""
 
     source: str
     implicit: bool | None = None
+    compatibility_date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,20 @@ class Invalid:
     source: str
     lines: tuple[int, ...] = ()
     implicit: bool | None = None
+    compatibility_date: str | None = None
+
+
+def example_settings(example: Valid | Invalid) -> tuple[bool | None, "WranglerConfig | None"]:
+    """The ``step.do`` mode and the wrangler configuration an example runs under."""
+    from ..project.wrangler import WranglerConfig, implicit_dependencies
+
+    if example.compatibility_date is None:
+        return example.implicit, None
+    wrangler = WranglerConfig(path=Path("wrangler.toml"), main="example.py",
+                              compatibility_date=example.compatibility_date,
+                              compatibility_flags=("python_workers",), workflows=())
+    implicit = example.implicit if example.implicit is not None else implicit_dependencies(wrangler)
+    return implicit, wrangler
 
 
 class Rule:
@@ -107,6 +126,7 @@ class Shared:
     file: "FileAnalysis"
     config: "Config | None" = None
     implicit: bool | None = None
+    wrangler: "WranglerConfig | None" = None
     _file_code: FileCode | None = None
     _workflow_code: dict[int, WorkflowCode] = field(default_factory=dict)
 
@@ -148,6 +168,11 @@ class RuleContext:
     @property
     def implicit(self) -> bool | None:
         return self.shared.implicit
+
+    @property
+    def wrangler(self) -> "WranglerConfig | None":
+        """The wrangler configuration that governs the file, when one does."""
+        return self.shared.wrangler
 
     @property
     def module(self) -> cst.Module:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from ..rule import Rule
 from .asyncio_sleep_in_run import AsyncioSleepInRun
+from .depends_arity import DependsArity
 from .duplicate_step_name import DuplicateStepName
 from .event_mutation import EventMutation
 from .invalid_duration import InvalidDuration
 from .invalid_event_type import InvalidEventType
 from .invalid_step_config import InvalidStepConfig
 from .invalid_step_name import InvalidStepName
+from .legacy_depends import LegacyDepends
 from .legacy_on_run import LegacyOnRun
 from .long_step_timeout import LongStepTimeout
 from .misused_step_api import MisusedStepApi
@@ -38,6 +40,8 @@ RULES: tuple[type[Rule], ...] = (
     NestedStep,                 # WF021
     MisusedStepApi,             # WF022
     UnknownDependency,          # WF023
+    DependsArity,               # WF024
+    LegacyDepends,              # WF025
     SideEffectOutsideStep,      # WF030
     NondeterminismOutsideStep,  # WF031
     EventMutation,              # WF032
