@@ -66,8 +66,9 @@ def test_registry_lists_each_rule_once_in_code_order() -> None:
     assert codes == sorted(codes)
     assert len(set(codes)) == len(codes)
     assert codes == ["WF010", "WF011", "WF012", "WF020", "WF021", "WF022", "WF023", "WF024",
-                     "WF025", "WF030", "WF031", "WF032", "WF033", "WF034", "WF035", "WF040",
-                     "WF041", "WF042", "WF043", "WF044", "WF045", "WF050", "WF051"]
+                     "WF025", "WF030", "WF031", "WF032", "WF033", "WF034", "WF035", "WF036",
+                     "WF037", "WF040", "WF041", "WF042", "WF043", "WF044", "WF045", "WF050",
+                     "WF051"]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)

@@ -70,7 +70,8 @@ def is_static(fn: cst.FunctionDef) -> bool:
 class Received:
     """What a helper's parameters receive at its call sites (SEMANTICS §2.3): the step object,
     the event or something read from it, the event itself, ``self.env`` or a binding in it, and
-    the workflow instance."""
+    the workflow instance. A closure receives what the names of the function around it hold,
+    wait results included."""
 
     step: set[str] = field(default_factory=set)
     event: set[str] = field(default_factory=set)
@@ -78,6 +79,7 @@ class Received:
     env: set[str] = field(default_factory=set)
     env_roots: set[str] = field(default_factory=set)
     self_name: str | None = None
+    wait_roots: set[str] = field(default_factory=set)
 
     def add_site(self, call: cst.Call, callee: Callee, caller: Function) -> None:
         positional = positional_params(callee.fn)[1 if callee.bound_first else 0:]

@@ -7,7 +7,7 @@ recorded, not entered (they become functions of their own, see workflow_code.py)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,8 +55,16 @@ class Function:
     event_roots: set[str] = field(default_factory=set)
     """Names bound to the event object itself (``run``'s parameter, ``e = event``), not to
     something read from it, which ``event_names`` also holds."""
+    wait_roots: set[str] = field(default_factory=set)
+    """Names bound to what an awaited ``step.wait_for_event(...)`` returns."""
     reached_from: cst.Call | None = None
     """For a helper: the first call that makes it run as workflow code."""
+    bound: dict[str, int] = field(default_factory=dict)
+    """How many times the body binds each name (parameters not counted; lambdas and
+    comprehensions counted too, though they have scopes of their own): a name bound more than
+    the rules can follow holds something else at some point."""
+    name_reads: list[cst.Subscript | cst.Attribute] = field(default_factory=list)
+    """``x[...]`` and ``x.attr`` on a plain name, reads and writes alike, in source order."""
 
     @property
     def in_step(self) -> bool:
@@ -124,7 +132,7 @@ def collect(out: Function, body: cst.CSTNode) -> None:
         kind = type(node)
         if kind is cst.FunctionDef:
             out.nested.append(node)
-            out.locals.add(node.name.value)
+            _bind(out, [node.name.value])
             p = node.params
             pending = [d.decorator for d in node.decorators]
             pending += [x.default for x in (*p.posonly_params, *p.params, *p.kwonly_params)
@@ -132,7 +140,7 @@ def collect(out: Function, body: cst.CSTNode) -> None:
             stack.extend(pending[::-1])
             continue
         if kind is cst.ClassDef:
-            out.locals.add(node.name.value)
+            _bind(out, [node.name.value])
             continue
         handler = _HANDLERS.get(kind)
         if handler is not None:
@@ -140,25 +148,37 @@ def collect(out: Function, body: cst.CSTNode) -> None:
         stack.extend(list(iter_children(node))[::-1])
 
 
+def _bind(out: Function, names: Iterable[str], local: bool = True) -> None:
+    for name in names:
+        out.bound[name] = out.bound.get(name, 0) + 1
+        if local:
+            out.locals.add(name)
+
+
 def _call(out: Function, node: cst.Call) -> None:
     out.calls.append(node)
+
+
+def _name_read(out: Function, node: cst.Subscript | cst.Attribute) -> None:
+    if type(node.value) is cst.Name:
+        out.name_reads.append(node)
 
 
 def _assign(out: Function, node: cst.Assign) -> None:
     for target in node.targets:
         out.stores.append(Store(target.target, node.value, node, "assign"))
-        out.locals.update(target_names(target.target))
+        _bind(out, target_names(target.target))
 
 
 def _annassign(out: Function, node: cst.AnnAssign) -> None:
     if node.value is not None:
         out.stores.append(Store(node.target, node.value, node, "annassign"))
-        out.locals.update(target_names(node.target))
+        _bind(out, target_names(node.target))
 
 
 def _augassign(out: Function, node: cst.AugAssign) -> None:
     out.stores.append(Store(node.target, node.value, node, "augassign"))
-    out.locals.update(target_names(node.target))
+    _bind(out, target_names(node.target))
 
 
 def _del(out: Function, node: cst.Del) -> None:
@@ -173,7 +193,7 @@ def _scope_decl(out: Function, node: cst.Global | cst.Nonlocal) -> None:
 
 
 def _for(out: Function, node: cst.For) -> None:
-    out.locals.update(target_names(node.target))
+    _bind(out, target_names(node.target))
     out.loops.append(node)
 
 
@@ -181,35 +201,44 @@ def _loop(out: Function, node: cst.CSTNode) -> None:
     out.loops.append(node)
 
 
+def _comp_for(out: Function, node: cst.CompFor) -> None:
+    _bind(out, target_names(node.target), local=False)
+
+
+def _lambda(out: Function, node: cst.Lambda) -> None:
+    p = node.params
+    _bind(out, (x.name.value for x in (*p.posonly_params, *p.params, *p.kwonly_params)), local=False)
+
+
 def _with_item(out: Function, node: cst.WithItem) -> None:
     if node.asname is not None:
-        out.locals.update(target_names(node.asname.name))
+        _bind(out, target_names(node.asname.name))
 
 
 def _handler(out: Function, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
     if node.name is not None and isinstance(node.name.name, cst.Name):
-        out.locals.add(node.name.name.value)
+        _bind(out, [node.name.name.value])
 
 
 def _named_expr(out: Function, node: cst.NamedExpr) -> None:
-    out.locals.update(target_names(node.target))
+    _bind(out, target_names(node.target))
 
 
 def _match_as(out: Function, node: cst.MatchAs) -> None:
     if node.name is not None:
-        out.locals.add(node.name.value)
+        _bind(out, [node.name.value])
 
 
 def _import(out: Function, node: cst.Import) -> None:
     for alias in node.names:
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-            out.locals.add(alias.asname.name.value)
+            _bind(out, [alias.asname.name.value])
         else:
             name = alias.name
             while isinstance(name, cst.Attribute):
                 name = name.value
             if isinstance(name, cst.Name):
-                out.locals.add(name.value)
+                _bind(out, [name.value])
 
 
 def _import_from(out: Function, node: cst.ImportFrom) -> None:
@@ -217,9 +246,9 @@ def _import_from(out: Function, node: cst.ImportFrom) -> None:
         return
     for alias in node.names:
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-            out.locals.add(alias.asname.name.value)
+            _bind(out, [alias.asname.name.value])
         elif isinstance(alias.name, cst.Name):
-            out.locals.add(alias.name.value)
+            _bind(out, [alias.name.value])
 
 
 _HANDLERS: dict[type, Any] = {
@@ -228,5 +257,6 @@ _HANDLERS: dict[type, Any] = {
     cst.While: _loop, cst.ListComp: _loop, cst.SetComp: _loop, cst.DictComp: _loop,
     cst.GeneratorExp: _loop, cst.WithItem: _with_item, cst.ExceptHandler: _handler,
     cst.ExceptStarHandler: _handler, cst.NamedExpr: _named_expr, cst.MatchAs: _match_as,
-    cst.Import: _import, cst.ImportFrom: _import_from,
+    cst.Import: _import, cst.ImportFrom: _import_from, cst.Subscript: _name_read,
+    cst.Attribute: _name_read, cst.CompFor: _comp_for, cst.Lambda: _lambda,
 }

@@ -111,7 +111,8 @@ class WorkflowCode:
                             self_name=None if self_name in shadowed else self_name,
                             consts=consts, decorator=decorator, params=params, locals=set(params),
                             env_names=received.env - shadowed, env_roots=received.env_roots - shadowed,
-                            event_roots=received.event_roots - shadowed, reached_from=reached_from)
+                            event_roots=received.event_roots - shadowed,
+                            wait_roots=received.wait_roots - shadowed, reached_from=reached_from)
         collect(function, fn.body)
         self._aliases(function)
         self.functions.append(function)
@@ -119,7 +120,8 @@ class WorkflowCode:
         for call in function.calls:
             self.call_owner.setdefault(id(call), function)
         inherited = Received(function.step_names, function.event_names, function.event_roots,
-                             function.env_names, function.env_roots, function.self_name)
+                             function.env_names, function.env_roots, function.self_name,
+                             function.wait_roots)
         for nested in function.nested:
             if id(nested) in self.by_fn:
                 continue
@@ -141,18 +143,24 @@ class WorkflowCode:
         return None
 
     def _aliases(self, function: Function) -> None:
-        """``s = step``, ``e = event``, ``payload = event["payload"]``, ``db = self.env.DB``, in
-        source order."""
+        """``s = step``, ``e = event``, ``payload = event["payload"]``, ``db = self.env.DB``,
+        ``reply = await step.wait_for_event(...)``, in source order. The event and wait roots
+        keep only names that hold nothing else anywhere in the body."""
+        roots: dict[str, int] = {}
+        waits: dict[str, int] = {}
         for store in function.stores:
             if store.kind not in ("assign", "annassign") or not isinstance(store.target, cst.Name):
                 continue
             name, value = store.target.value, store.value
             if isinstance(value, cst.Name) and value.value in function.step_names:
                 function.step_names.add(name)
+            elif _is_wait(value, function):
+                waits[name] = waits.get(name, 0) + 1
             elif value is not None and _named(read_root(value), function.event_names):
                 function.event_names.add(name)
                 if _named(value, function.event_roots):
                     function.event_roots.add(name)
+                    roots[name] = roots.get(name, 0) + 1
             elif value is not None and function.is_env(value):
                 function.env_names.add(name)
                 if function.is_env_root(value):
@@ -160,6 +168,12 @@ class WorkflowCode:
         for loop in function.loops:  # `for item in event["payload"]["items"]`: items of the event
             if isinstance(loop, cst.For) and _named(read_root(loop.iter), function.event_names):
                 function.event_names.update(target_names(loop.target))
+        bound, params = function.bound, function.params
+        function.event_roots = {n for n in function.event_roots if bound.get(n, 0) == roots.get(n, 0)
+                                and not (roots.get(n) and n in params)}
+        function.wait_roots = {n for n in function.wait_roots if bound.get(n, 0) == 0}
+        function.wait_roots |= {n for n, count in waits.items()
+                                if bound.get(n, 0) == count and n not in params}
 
     def _add_helpers(self, workflow: Any, run_params: list[str]) -> None:
         """Helpers with steps (SEMANTICS §6), callers first, their step and event parameters
@@ -238,3 +252,12 @@ class WorkflowCode:
 
 def _named(expr: cst.BaseExpression, names: set[str]) -> bool:
     return isinstance(expr, cst.Name) and expr.value in names
+
+
+def _is_wait(value: cst.BaseExpression | None, function: Function) -> bool:
+    """``await <step>.wait_for_event(...)`` (SEMANTICS §7.2)."""
+    if not isinstance(value, cst.Await) or not isinstance(value.expression, cst.Call):
+        return False
+    func = value.expression.func
+    return (isinstance(func, cst.Attribute) and func.attr.value == "wait_for_event"
+            and _named(func.value, function.step_names))

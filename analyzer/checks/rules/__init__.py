@@ -11,6 +11,7 @@ from ..rule import Rule
 from .asyncio_sleep_in_run import AsyncioSleepInRun
 from .depends_arity import DependsArity
 from .duplicate_step_name import DuplicateStepName
+from .event_field_outside_payload import EventFieldOutsidePayload
 from .event_mutation import EventMutation
 from .invalid_duration import InvalidDuration
 from .invalid_event_type import InvalidEventType
@@ -30,6 +31,7 @@ from .side_effect_outside_step import SideEffectOutsideStep
 from .sleep_too_long import SleepTooLong
 from .unawaited_step import UnawaitedStep
 from .unknown_dependency import UnknownDependency
+from .wait_field_outside_payload import WaitFieldOutsidePayload
 from .wrong_nonretryable_import import WrongNonretryableImport
 
 RULES: tuple[type[Rule], ...] = (
@@ -48,6 +50,8 @@ RULES: tuple[type[Rule], ...] = (
     OuterStateMutationInStep,   # WF033
     AsyncioSleepInRun,          # WF034
     RaceOverSteps,              # WF035
+    EventFieldOutsidePayload,   # WF036
+    WaitFieldOutsidePayload,    # WF037
     InvalidDuration,            # WF040
     NumericDuration,            # WF041
     InvalidStepConfig,          # WF042
