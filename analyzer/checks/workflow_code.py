@@ -131,13 +131,16 @@ class WorkflowCode:
         return function
 
     def _step_decorator(self, fn: cst.FunctionDef, step_names: set[str]) -> cst.Decorator | None:
+        """The ``@<step>.<method>`` decorator that makes ``fn`` a step body. Any step method
+        counts: ``@step.with_rollback(...)`` (WF022) is meant as one, and its body is not also
+        reported as workflow code."""
         for deco in fn.decorators:
             expr = deco.decorator
             call = expr if isinstance(expr, cst.Call) else None
             target = call.func if call is not None else expr
-            if (isinstance(target, cst.Attribute) and target.attr.value == "do"
-                    and isinstance(target.value, cst.Name) and target.value.value in step_names):
-                if call is not None:
+            if (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
+                    and target.value.value in step_names):
+                if call is not None and target.attr.value == "do":
                     self.decorated[id(call)] = fn
                 return deco
         return None

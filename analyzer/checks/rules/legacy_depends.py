@@ -119,30 +119,28 @@ class LegacyDepends(Rule):
 def _fix(call: StepCall, depends: cst.BaseExpression, decls: list[Any]) -> tuple[str, ...]:
     """The signature that works after the date: each parameter named after its step."""
     assert call.decl is not None
+    generic = ("name each parameter other than ctx after the step it receives, then drop "
+               "depends= when the date moves",)
     entries = ([e.value for e in depends.elements]
                if isinstance(depends, (cst.List, cst.Tuple)) else None)
     params = param_names(call.decl)
     others = [p for p in params if p != CTX_PARAM]
     if entries is None or len(entries) != len(others):
-        return ("name each parameter other than ctx after the step it receives, then drop "
-                "depends= when the date moves",)
-    names: dict[str, str] = {}
-    notes: list[str] = []
-    for param, entry in zip(others, entries):
-        step = _registry_name(entry, decls)
-        if step is not None and step.isidentifier():
-            names[param] = step
-        elif step is not None:
-            notes.append(f"step {step!r} needs a name that is a Python identifier (or none: "
-                         "the function's name) for a parameter to receive it")
-    if len(names) < len(others) and not notes:
-        return ("name each parameter other than ctx after the step it receives, then drop "
-                "depends= when the date moves",)
-    if all(names.get(p) == p for p in others):
+        return generic
+    steps = [_registry_name(entry, decls) for entry in entries]
+    if any(step is None for step in steps):
+        return generic
+    unnamed = [step for step in steps if step is not None and not step.isidentifier()]
+    if unnamed:
+        return tuple(f"step {step!r} needs a name that is a Python identifier (or none: the "
+                     "function's name) for a parameter to receive it; then name the parameter "
+                     "after it and drop depends= when the date moves" for step in unnamed)
+    names = dict(zip(others, steps))
+    if all(names[p] == p for p in others):
         return ("the parameters already name their steps: drop depends= when the date moves",)
-    signature = ", ".join(names.get(p, p) for p in params)
+    signature = ", ".join(names.get(p) or p for p in params)
     return (f"rename the parameters, `{call.decl.name.value}({signature})`, then drop depends= "
-            "when the date moves", *notes)
+            "when the date moves",)
 
 
 def _registry_name(entry: cst.BaseExpression, decls: list[Any]) -> str | None:
