@@ -27,16 +27,22 @@ class FieldRead:
     root: str
     key: str
     form: str
+    default: cst.BaseExpression | None = None
+    """The default of a ``get``."""
 
     def consequence(self) -> str:
-        """What the read gives at run time: ``KeyError``, ``AttributeError`` or ``None``."""
-        return {"subscript": "KeyError", "attribute": "AttributeError", "get": "None"}[self.form]
+        """What the read gives at run time: ``KeyError``, ``AttributeError``, ``None`` or the
+        default."""
+        if self.form == "get":
+            return "None" if self.default is None else "the default"
+        return {"subscript": "KeyError", "attribute": "AttributeError"}[self.form]
 
-    def under_payload(self) -> str:
+    def under_payload(self, module: cst.Module) -> str:
         """The same read one level down, under ``payload``."""
         key = json.dumps(self.key, ensure_ascii=False)
         if self.form == "get":
-            return f'{self.root}["payload"].get({key})'
+            default = "" if self.default is None else ", " + module.code_for_node(self.default)
+            return f'{self.root}["payload"].get({key}{default})'
         if self.form == "attribute":
             return f"{self.root}.payload.{self.key}"
         return f'{self.root}["payload"][{key}]'
@@ -60,12 +66,30 @@ def field_reads(function: Function, roots: set[str]) -> Iterator[FieldRead]:
             yield FieldRead(node, root, node.attr.value, "attribute")
     for call in function.calls:
         func = call.func
-        if (isinstance(func, cst.Attribute) and func.attr.value == "get"
-                and isinstance(func.value, cst.Name) and func.value.value in roots
-                and call.args and call.args[0].keyword is None and not call.args[0].star):
-            key = literal(call.args[0].value, function.consts)
-            if isinstance(key, str):
-                yield FieldRead(call, func.value.value, key, "get")
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "get" and call.args
+                and call.args[0].keyword is None and not call.args[0].star):
+            continue
+        root = _root(func.value, roots)
+        key = literal(call.args[0].value, function.consts) if root is not None else None
+        if isinstance(key, str):
+            default = call.args[1].value if len(call.args) > 1 else None
+            yield FieldRead(call, root, key, "get", default)  # type: ignore[arg-type]
+
+
+def _root(expr: cst.BaseExpression, roots: set[str]) -> str | None:
+    """``event``, or ``event`` in ``(event or {})`` (a guard that never applies: the runtime
+    always passes a non-empty event)."""
+    if (isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or)
+            and _empty_dict(expr.right)):
+        expr = expr.left
+    return expr.value if isinstance(expr, cst.Name) and expr.value in roots else None
+
+
+def _empty_dict(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.Dict):
+        return not expr.elements
+    return (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name)
+            and expr.func.value == "dict" and not expr.args)
 
 
 def _subscript_key(node: cst.Subscript, function: Function) -> str | None:

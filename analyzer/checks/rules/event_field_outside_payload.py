@@ -16,9 +16,9 @@ class EventFieldOutsidePayload(Rule):
     """An instance parameter read from the root of the workflow event.
 
     ## What it does
-    Flags `event["order"]`, `event.get("city")` and `event.order` on the event `run` receives
-    (under any name, through plain aliases, in helpers it is passed to and in step bodies) when
-    the field is not one the event has: `payload`, `timestamp`, `instanceId`, `workflowName` and,
+    Flags `event["order"]`, `event.get("city")` (also `(event or {}).get("city")`) and
+    `event.order` on the event `run` receives (under any name, through plain aliases, in helpers
+    it is passed to and in step bodies) when the field is not one the event has: `payload`, `timestamp`, `instanceId`, `workflowName` and,
     for instances started by a cron schedule, `schedule`.
 
     ## Why is this bad?
@@ -98,6 +98,20 @@ class EventFieldOutsidePayload(Rule):
                 def order_of(self, evt):
                     return evt["order"]
             """, lines=(6, 11, 16)),
+        Invalid("""
+            from workers import WorkflowEntrypoint
+
+
+            class Weather(WorkflowEntrypoint):
+                async def run(self, event, step):
+                    city = (event or {}).get("city", "San Francisco")
+
+                    @step.do("fetchWeather")
+                    async def fetch_weather():
+                        return city
+
+                    return await fetch_weather()
+            """, lines=(6,)),
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -109,7 +123,7 @@ class EventFieldOutsidePayload(Rule):
                 if meant is not None:
                     note = f"the event's field is `{meant}`"
                 else:
-                    note = (f"instance parameters are under payload: `{read.under_payload()}`")
+                    note = (f"instance parameters are under payload: `{read.under_payload(ctx.module)}`")
                 yield ctx.report(read.node, f"the workflow event has no field {read.key!r} "
                                  f"({read.consequence()} on every instance)",
                                  notes=(note, "the event has " + ", ".join(EVENT_FIELDS)))

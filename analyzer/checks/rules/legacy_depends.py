@@ -130,11 +130,13 @@ def _fix(call: StepCall, depends: cst.BaseExpression, decls: list[Any]) -> tuple
     steps = [_registry_name(entry, decls) for entry in entries]
     if any(step is None for step in steps):
         return generic
-    unnamed = [step for step in steps if step is not None and not step.isidentifier()]
+    unnamed = [repr(step) for step in steps if step is not None and not step.isidentifier()]
     if unnamed:
-        return tuple(f"step {step!r} needs a name that is a Python identifier (or none: the "
-                     "function's name) for a parameter to receive it; then name the parameter "
-                     "after it and drop depends= when the date moves" for step in unnamed)
+        which = (f"step {unnamed[0]} needs a name" if len(unnamed) == 1
+                 else f"steps {', '.join(unnamed)} need names")
+        return (f"{which} that a parameter can match (a Python identifier, or no name: the "
+                "function's); then name each parameter after its step and drop depends= when "
+                "the date moves",)
     names = dict(zip(others, steps))
     if all(names[p] == p for p in others):
         return ("the parameters already name their steps: drop depends= when the date moves",)

@@ -91,7 +91,7 @@ class WaitFieldOutsidePayload(Rule):
                 if meant is not None:
                     note = f"the received event's field is `{meant}`"
                 else:
-                    note = f"the sender's data is under payload: `{read.under_payload()}`"
+                    note = f"the sender's data is under payload: `{read.under_payload(ctx.module)}`"
                 yield ctx.report(read.node, f"what wait_for_event returns has no field "
                                  f"{read.key!r} ({read.consequence()} when the event arrives)",
                                  notes=(note, "a received event has " + ", ".join(WAIT_FIELDS)))
