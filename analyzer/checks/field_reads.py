@@ -7,13 +7,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from ..diagnostics import Diagnostic
 from .function_body import Function
 from .step_args import literal
+
+if TYPE_CHECKING:
+    from .rule import RuleContext
 
 DICT_ATTRIBUTES = frozenset(dir(dict))
 """Attributes a ``JsDict`` answers as a dict (``get``, ``items``…), not as a field."""
@@ -99,7 +104,36 @@ def _subscript_key(node: cst.Subscript, function: Function) -> str | None:
     return key if isinstance(key, str) else None
 
 
-def close_field(key: str, fields: tuple[str, ...]) -> str | None:
+@dataclass(frozen=True)
+class FixedFields:
+    """A value whose fields the runtime fixes, as a rule describes it: ``roots`` picks the names
+    that hold it in a function; ``subject`` names it in a message; ``data`` says what lives under
+    its payload; ``when`` is when a wrong read fails."""
+
+    fields: tuple[str, ...]
+    roots: Callable[[Function], set[str]]
+    subject: str
+    data: str
+    when: str
+
+
+def misplaced_reads(ctx: "RuleContext", value: FixedFields) -> Iterator[Diagnostic]:
+    """A finding for each read of a field ``value`` does not have, with the likely fix."""
+    for function in ctx.code.functions:
+        for read in field_reads(function, value.roots(function)):
+            if read.key in value.fields:
+                continue
+            meant = _close_field(read.key, value.fields)
+            if meant is not None:
+                note = f"did you mean `{meant}`?"
+            else:
+                note = f"{value.data} under payload: `{read.under_payload(ctx.module)}`"
+            yield ctx.report(read.node, f"{value.subject} has no field {read.key!r} "
+                             f"({read.consequence()} {value.when})",
+                             notes=(note, f"{value.subject} has " + ", ".join(value.fields)))
+
+
+def _close_field(key: str, fields: tuple[str, ...]) -> str | None:
     """The field ``key`` was probably meant as (``instance_id`` → ``instanceId``)."""
     folded = key.replace("_", "").lower()
     return next((f for f in fields if f.lower() == folded and f != key), None)

@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...diagnostics import Diagnostic
-from ..field_reads import close_field, field_reads
+from ..field_reads import FixedFields, misplaced_reads
 from ..rule import Invalid, Rule, RuleContext, Valid
 
-EVENT_FIELDS = ("payload", "timestamp", "instanceId", "workflowName", "schedule")
-"""The fields of the event ``run`` receives (rpc.d.ts ``WorkflowEvent``)."""
+EVENT = FixedFields(
+    # The fields of the event `run` receives (rpc.d.ts WorkflowEvent).
+    fields=("payload", "timestamp", "instanceId", "workflowName", "schedule"),
+    roots=lambda function: function.event_roots,
+    subject="the workflow event",
+    data="instance parameters are",
+    when="on every instance",
+)
 
 
 class EventFieldOutsidePayload(Rule):
@@ -115,15 +121,4 @@ class EventFieldOutsidePayload(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
-        for function in ctx.code.functions:
-            for read in field_reads(function, function.event_roots):
-                if read.key in EVENT_FIELDS:
-                    continue
-                meant = close_field(read.key, EVENT_FIELDS)
-                if meant is not None:
-                    note = f"the event's field is `{meant}`"
-                else:
-                    note = (f"instance parameters are under payload: `{read.under_payload(ctx.module)}`")
-                yield ctx.report(read.node, f"the workflow event has no field {read.key!r} "
-                                 f"({read.consequence()} on every instance)",
-                                 notes=(note, "the event has " + ", ".join(EVENT_FIELDS)))
+        return misplaced_reads(ctx, EVENT)

@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...diagnostics import Diagnostic
-from ..field_reads import close_field, field_reads
+from ..field_reads import FixedFields, misplaced_reads
 from ..rule import Invalid, Rule, RuleContext, Valid
 
-WAIT_FIELDS = ("payload", "timestamp", "type")
-"""The fields of what ``step.wait_for_event`` returns (the received event)."""
+RECEIVED_EVENT = FixedFields(
+    # The fields of what step.wait_for_event returns: the event a sender sent.
+    fields=("payload", "timestamp", "type"),
+    roots=lambda function: function.wait_roots,
+    subject="what wait_for_event returns",
+    data="the sender's data is",
+    when="when the event arrives",
+)
 
 
 class WaitFieldOutsidePayload(Rule):
@@ -83,15 +89,4 @@ class WaitFieldOutsidePayload(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
-        for function in ctx.code.functions:
-            for read in field_reads(function, function.wait_roots):
-                if read.key in WAIT_FIELDS:
-                    continue
-                meant = close_field(read.key, WAIT_FIELDS)
-                if meant is not None:
-                    note = f"the received event's field is `{meant}`"
-                else:
-                    note = f"the sender's data is under payload: `{read.under_payload(ctx.module)}`"
-                yield ctx.report(read.node, f"what wait_for_event returns has no field "
-                                 f"{read.key!r} ({read.consequence()} when the event arrives)",
-                                 notes=(note, "a received event has " + ", ".join(WAIT_FIELDS)))
+        return misplaced_reads(ctx, RECEIVED_EVENT)
