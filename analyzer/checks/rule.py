@@ -50,8 +50,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import libcst as cst
 
 from ..diagnostics import Diagnostic, Severity
-from .imports import ImportMap
 from .function_body import Function
+from .imports import ImportMap
 from .workflow_code import FileCode, WorkflowCode
 
 if TYPE_CHECKING:
