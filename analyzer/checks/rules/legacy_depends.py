@@ -29,8 +29,8 @@ class LegacyDepends(Rule):
     ## Why is this bad?
     Nothing is wrong today. The day the compatibility date moves past 2026-02-25 (a routine
     update), every `depends=` raises `TypeError` when the step is declared and every instance
-    fails. Renaming the parameters now, while both still work in legacy mode (parameter names do
-    not matter there), makes the date change safe: drop `depends=` then.
+    fails. Renaming the parameters now (in legacy mode their names do not matter) makes the date
+    change safe: then drop `depends=`.
 
     ## Example
     ```python
