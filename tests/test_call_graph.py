@@ -1,5 +1,5 @@
 """Which code runs as workflow code (checks/call_graph.py, checks/workflow_code.py): every function
-reachable from ``run`` outside step bodies, whatever it contains (reference/python-sdk.md §2.6),
+reachable from ``run`` outside step bodies, whatever it contains (docs/python-api.md §2.6),
 with ``self.env`` and the workflow instance followed into the helpers they are passed to. Seen
 through WF030 and WF031, the rules that depend on it: codes and lines, not wording."""
 

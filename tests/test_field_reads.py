@@ -1,5 +1,5 @@
 """Which names hold the workflow event or a wait_for_event result for WF036 and WF037
-(checks/field_reads.py, reference/python-sdk.md §2.4, §2.7): aliases and helpers are followed,
+(checks/field_reads.py, docs/python-api.md §2.4, §2.7): aliases and helpers are followed,
 and a name that may hold anything else is left alone, so the rules never guess."""
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ def found(records: list[dict]) -> list[tuple[str, str, int]]:
 
 
 def test_legacy_mode_arity_and_depends_before_the_date() -> None:
-    """WF024 at the step whose defaults the legacy API counts as dependencies (python-sdk.md
+    """WF024 at the step whose defaults the legacy API counts as dependencies (docs/python-api.md
     §3.1); WF025 at the depends= that breaks once compatibility_date reaches 2026-02-25; WF002
     because the loop runs over a step result (SEMANTICS §8.1)."""
     code, records = check("lint_legacy_arity")

@@ -1,4 +1,4 @@
-"""Why ``step.do`` runs in legacy-dependency mode, as the wrangler file says (reference/python-sdk.md
+"""Why ``step.do`` runs in legacy-dependency mode, as the wrangler file says (docs/python-api.md
 §2.0): the rules about ``depends=`` (WF024, WF025) tell the reader which setting decides, and
 whether moving the compatibility date will change it.
 """

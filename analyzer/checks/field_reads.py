@@ -1,5 +1,5 @@
 """Reads of a field at the root of a value whose fields the runtime fixes: the workflow event
-(reference/python-sdk.md §2.7) and what ``wait_for_event`` returns (§2.4). Both reach Python as a
+(docs/python-api.md §2.7) and what ``wait_for_event`` returns (§2.4). Both reach Python as a
 ``JsDict``, a dict whose keys can also be read as attributes, so ``x["k"]``, ``x.get("k")`` and
 ``x.k`` all read the field ``k`` (WF036, WF037).
 """

@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Valid:
     """An example module the rule must accept. ``implicit`` is the ``step.do`` mode it runs
-    under (python-sdk.md §2.0): True, False, or None (no wrangler file: both accepted).
+    under (docs/python-api.md §2.0): True, False, or None (no wrangler file: both accepted).
     ``compatibility_date``, when given, is the Worker's, as a wrangler file next to the module
     would give it (it also decides the mode when ``implicit`` is None)."""
 

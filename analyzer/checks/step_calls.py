@@ -1,5 +1,5 @@
 """Calls of the step API (``<step>.do(...)``, ``sleep``, ``sleep_until``, ``wait_for_event``) as
-the rules read them, in either ``step.do`` mode (python-sdk.md §2.0).
+the rules read them, in either ``step.do`` mode (docs/python-api.md §2.0).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class StepCall:
     decl: cst.FunctionDef | None = None
 
     def is_legacy_do(self, implicit: bool | None) -> bool:
-        """``step.do``'s positions (python-sdk.md §2.0): legacy when the mode says so, or, with
+        """``step.do``'s positions (docs/python-api.md §2.0): legacy when the mode says so, or, with
         no mode known, when the call passes a second positional argument or ``depends=``."""
         if implicit is not None:
             return not implicit

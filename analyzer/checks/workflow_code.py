@@ -10,9 +10,9 @@ The walker already followed the step object into helpers (SEMANTICS §2.3); its 
 record says which helpers contain steps, and its ``function_call`` nodes say where they are
 called from, so helper parameters that receive the step object or the event are read from those
 call sites. Every other function reachable from workflow code is added after them
-(call_graph.py), so a step-less helper that reads the clock is checked like ``run``. Each body is scanned once (function_body.py); nested functions become functions of
-their own, in the same region as where they are defined unless a ``@<step>.do`` decorator makes
-them a step body.
+(call_graph.py), so a step-less helper that reads the clock is checked like ``run``. Each body
+is scanned once (function_body.py); nested functions become functions of their own, in the same
+region as where they are defined unless a ``@<step>.<method>`` decorator makes them a step body.
 """
 
 from __future__ import annotations

@@ -91,7 +91,8 @@ class StepsMixin:
             if method == "do":
                 self.fact(F.BARE_DECORATOR, deco, "@step.do is used without parentheses")
             elif method is not None and method not in STEP_METHODS:
-                # `@step.with_rollback(...)`, from a docs revision no SDK shipped (python-sdk §2.9)
+                # `@step.with_rollback(...)`: from a docs revision no SDK shipped
+                # (docs/python-api.md §2.9)
                 self.fact(F.UNKNOWN_STEP_METHOD, deco, f"step.{method} is not part of the "
                           "Python step API", method=method)
         return None

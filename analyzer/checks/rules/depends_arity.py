@@ -1,4 +1,4 @@
-"""WF024 depends-arity (reference/python-sdk.md §3.1, CFP002; SEMANTICS §4.4)."""
+"""WF024 depends-arity (docs/python-api.md §3.1, CFP002; SEMANTICS §4.4)."""
 
 from __future__ import annotations
 

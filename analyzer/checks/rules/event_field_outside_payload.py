@@ -1,4 +1,4 @@
-"""WF036 event-field-outside-payload (reference/python-sdk.md §2.7; SEMANTICS §7.1)."""
+"""WF036 event-field-outside-payload (docs/python-api.md §2.7; SEMANTICS §7.1)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ class EventFieldOutsidePayload(Rule):
     ## What it does
     Flags `event["order"]`, `event.get("city")` (also `(event or {}).get("city")`) and
     `event.order` on the event `run` receives (under any name, through plain aliases, in helpers
-    it is passed to and in step bodies) when the field is not one the event has: `payload`, `timestamp`, `instanceId`, `workflowName` and,
-    for instances started by a cron schedule, `schedule`.
+    it is passed to and in step bodies) when the field is not one the event has: `payload`,
+    `timestamp`, `instanceId`, `workflowName` and, for instances started by a cron schedule,
+    `schedule`.
 
     ## Why is this bad?
     The parameters given to `create(params=...)` are under `event["payload"]`; the event's own

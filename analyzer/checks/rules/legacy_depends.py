@@ -1,4 +1,4 @@
-"""WF025 legacy-depends (reference/python-sdk.md §2.0, §3.1)."""
+"""WF025 legacy-depends (docs/python-api.md §2.0, §3.1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""WF037 wait-field-outside-payload (reference/python-sdk.md §2.4; SEMANTICS §7.2)."""
+"""WF037 wait-field-outside-payload (docs/python-api.md §2.4; SEMANTICS §7.2)."""
 
 from __future__ import annotations
 
