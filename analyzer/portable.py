@@ -122,7 +122,7 @@ def detach(result: FileAnalysis, positions: bool = True) -> DetachedAnalysis:
     )
 
 
-ALWAYS_LOCATED = frozenset({F.ANALYSIS_LIMIT, F.UNRESOLVED_CALLEE})
+ALWAYS_LOCATED = F.DRAWING_CAVEATS
 """Facts every command reports (the graph is incomplete), so located even with positions=False."""
 
 SERIALISE_DEPTH = 128

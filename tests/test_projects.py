@@ -113,7 +113,7 @@ def test_a_helper_from_an_installed_package_makes_the_budget_unknown() -> None:
     assert (finding["code"], finding["path"], finding["line"]) == ("WF002", "src/entry.py", 12)
     assert "at least 1 counted step" in err and "at most" not in err
     code, out, err = run(PROJECTS / "installed_helper", "graph", ".")
-    assert "src/entry.py:12:15: note: BatchWorkflow: step passed to run_batch" in err
+    assert "src/entry.py:12:15: warning: BatchWorkflow: step passed to run_batch" in err
 
 
 def test_a_dispatch_table_is_a_switch_over_its_helpers() -> None:

@@ -13,19 +13,21 @@ import pytest
 
 from wfgraph.analyzer.analysis import analyze_file, analyze_source
 from wfgraph.analyzer.diagnostics import Diagnostic
-from wfgraph.analyzer.checks.rule import Invalid, Rule, Valid
+from wfgraph.analyzer.checks.rule import Invalid, Rule, Valid, example_settings
 from wfgraph.analyzer.checks.rules import RULES
 from wfgraph.analyzer.checks.runner import check_file
+from wfgraph.analyzer.project.wrangler import WranglerConfig
 
 from conftest import FIXTURES
 
 
-def lint(source: str, implicit: bool | None = None) -> list[Diagnostic]:
+def lint(source: str, implicit: bool | None = None,
+         wrangler: WranglerConfig | None = None) -> list[Diagnostic]:
     """The lint findings (no step budget) of a module, sorted by position."""
     text = textwrap.dedent(source).lstrip("\n")
     analysis = analyze_source(text, "example.py", implicit)
     assert not analysis.errors, analysis.errors
-    result = check_file(analysis, implicit=implicit, budget=False)
+    result = check_file(analysis, implicit=implicit, wrangler=wrangler, budget=False)
     return sorted(result.diagnostics, key=lambda d: (d.line, d.column, d.code))
 
 
@@ -41,12 +43,12 @@ INVALID_CASES = [pytest.param(rule, example, id=f"{rule.code}-invalid-{i}")
 
 @pytest.mark.parametrize(("rule", "example"), VALID_CASES)
 def test_valid_examples_raise_nothing(rule: type[Rule], example: Valid) -> None:
-    assert lint(example.source, example.implicit) == []
+    assert lint(example.source, *example_settings(example)) == []
 
 
 @pytest.mark.parametrize(("rule", "example"), INVALID_CASES)
 def test_invalid_examples_raise_exactly_their_code(rule: type[Rule], example: Invalid) -> None:
-    found = lint(example.source, example.implicit)
+    found = lint(example.source, *example_settings(example))
     assert found, f"{rule.code} found nothing"
     assert {d.code for d in found} == {rule.code}, [(d.code, d.line, d.message) for d in found]
     assert all(d.name == rule.name for d in found)
@@ -63,9 +65,10 @@ def test_registry_lists_each_rule_once_in_code_order() -> None:
     codes = [rule.code for rule in RULES]
     assert codes == sorted(codes)
     assert len(set(codes)) == len(codes)
-    assert codes == ["WF010", "WF011", "WF012", "WF020", "WF021", "WF022", "WF023", "WF030",
-                     "WF031", "WF032", "WF033", "WF034", "WF035", "WF040", "WF041", "WF042",
-                     "WF043", "WF044", "WF045", "WF050", "WF051"]
+    assert codes == ["WF010", "WF011", "WF012", "WF020", "WF021", "WF022", "WF023", "WF024",
+                     "WF025", "WF030", "WF031", "WF032", "WF033", "WF034", "WF035", "WF036",
+                     "WF037", "WF040", "WF041", "WF042", "WF043", "WF044", "WF045", "WF050",
+                     "WF051"]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)

@@ -33,7 +33,6 @@ import networkx as nx
 
 from ..project.config import Config
 from ..python import facts as F
-from ..python.calls import RUNS_STEPS
 from ..python.functions import child_lists, iter_nodes
 from ..python.source import UNKNOWN_SPAN, Span
 from ..python.trip_count import static_trip_count
@@ -177,7 +176,7 @@ class Budget:
         seen: set[int] = set()
         out = []
         for fact in self.workflow.facts:
-            if fact.kind == F.UNRESOLVED_CALLEE and RUNS_STEPS & set(fact.data.get("passed", ())) \
+            if fact.kind == F.UNRESOLVED_CALLEE and F.RUNS_STEPS & set(fact.data.get("passed", ())) \
                     and id(fact.node) not in seen:
                 seen.add(id(fact.node))
                 out.append(fact)

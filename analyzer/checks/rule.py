@@ -44,27 +44,33 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import libcst as cst
 
 from ..diagnostics import Diagnostic, Severity
+from .function_body import Function
 from .imports import ImportMap
 from .workflow_code import FileCode, WorkflowCode
 
 if TYPE_CHECKING:
     from ..analysis import FileAnalysis, WorkflowAnalysis
     from ..project.config import Config
+    from ..project.wrangler import WranglerConfig
     from ..python.facts import Fact
 
 
 @dataclass(frozen=True)
 class Valid:
     """An example module the rule must accept. ``implicit`` is the ``step.do`` mode it runs
-    under (docs/python-api.md §2.0): True, False, or None (no wrangler file: both accepted)."""
+    under (docs/python-api.md §2.0): True, False, or None (no wrangler file: both accepted).
+    ``compatibility_date``, when given, is the Worker's, as a wrangler file next to the module
+    would give it (it also decides the mode when ``implicit`` is None)."""
 
     source: str
     implicit: bool | None = None
+    compatibility_date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,20 @@ class Invalid:
     source: str
     lines: tuple[int, ...] = ()
     implicit: bool | None = None
+    compatibility_date: str | None = None
+
+
+def example_settings(example: Valid | Invalid) -> tuple[bool | None, "WranglerConfig | None"]:
+    """The ``step.do`` mode and the wrangler configuration an example runs under."""
+    from ..project.wrangler import WranglerConfig, implicit_dependencies
+
+    if example.compatibility_date is None:
+        return example.implicit, None
+    wrangler = WranglerConfig(path=Path("wrangler.toml"), main="example.py",
+                              compatibility_date=example.compatibility_date,
+                              compatibility_flags=("python_workers",), workflows=())
+    implicit = example.implicit if example.implicit is not None else implicit_dependencies(wrangler)
+    return implicit, wrangler
 
 
 class Rule:
@@ -106,6 +126,7 @@ class Shared:
     file: "FileAnalysis"
     config: "Config | None" = None
     implicit: bool | None = None
+    wrangler: "WranglerConfig | None" = None
     _file_code: FileCode | None = None
     _workflow_code: dict[int, WorkflowCode] = field(default_factory=dict)
 
@@ -149,6 +170,11 @@ class RuleContext:
         return self.shared.implicit
 
     @property
+    def wrangler(self) -> "WranglerConfig | None":
+        """The wrangler configuration that governs the file, when one does."""
+        return self.shared.wrangler
+
+    @property
     def module(self) -> cst.Module:
         assert self.file.source is not None
         return self.file.source.module
@@ -171,6 +197,27 @@ class RuleContext:
 
     def source(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+    def called_from(self, function: Function) -> tuple[str, ...]:
+        """A note saying why a helper's code runs as workflow code: the calls that reach it,
+        ``run → day (line 11) → today (line 20)``."""
+        first = function.helper()
+        if first is None:
+            return ()
+        hops: list[str] = []
+        seen: set[int] = set()
+        helper: Function | None = first
+        caller: Function | None = None
+        while helper is not None and helper.reached_from is not None and id(helper) not in seen:
+            seen.add(id(helper))
+            hops.append(f"{helper.fn.name.value} (line {self.file.span(helper.reached_from).line})")
+            caller = self.code.call_owner.get(id(helper.reached_from))
+            helper = caller.helper() if caller is not None else None
+        while caller is not None and caller.parent is not None:
+            caller = caller.parent
+        top = [caller.fn.name.value] if caller is not None else []
+        path = " → ".join(top + hops[::-1])
+        return (f"`{first.fn.name.value}` runs as workflow code, outside any step: {path}",)
 
     def facts(self, *kinds: str) -> list["Fact"]:
         """The walker's facts of these kinds for this workflow, each (kind, node) once: a helper

@@ -38,7 +38,7 @@ def check_file(file: "FileAnalysis", config: Config | None = None, implicit: boo
     result = FileResult()
     if file.source is None:
         return result
-    shared = Shared(file, config, implicit)
+    shared = Shared(file, config, implicit, wrangler)
     result.diagnostics.extend(lint(shared, rules))
     if budget:
         for workflow in file.workflows:

@@ -14,7 +14,8 @@ import libcst as cst
 from ..python.literals import _resolve, dict_items, fstring_parts, is_literal, literal_value
 from ..python.module_index import ScopeConstants
 from . import durations
-from .workflow_code import StepCall, WorkflowCode
+from .step_calls import StepCall
+from .workflow_code import WorkflowCode
 
 
 def name_expr(call: StepCall, implicit: bool | None) -> cst.BaseExpression | None:

@@ -11,8 +11,7 @@ from typing import Any, TextIO, TypeVar
 
 from ..analysis import FileAnalysis
 from ..diagnostics import Diagnostic
-from ..python.calls import RUNS_STEPS
-from ..python.facts import ANALYSIS_LIMIT, UNRESOLVED_CALLEE
+from ..python.facts import drawing_caveat
 from ..python.limits import max_file_size
 from ..project.files import Collected, collect_files
 from ..project.settings import SettingsResolver, display
@@ -173,13 +172,10 @@ def selected_workflows(run: Run, class_name: str | None,
                 continue
             matched = True
             for fact in wf.facts:
-                if fact.kind == ANALYSIS_LIMIT:  # the graph is incomplete: always say so
+                caveat = drawing_caveat(fact)  # the graph is incomplete: always say so
+                if caveat is not None:
                     print(f"{result.path_of(fact.node)}:{result.span(fact.node)}: warning: "
-                          f"{wf.class_name}: {fact.message}", file=err)
-                elif fact.kind == UNRESOLVED_CALLEE and RUNS_STEPS & set(fact.data["passed"]):
-                    print(f"{result.path_of(fact.node)}:{result.span(fact.node)}: note: "
-                          f"{wf.class_name}: {fact.message}; steps it runs are not in the graph",
-                          file=err)
+                          f"{wf.class_name}: {caveat}", file=err)
             if wf.graph is None:
                 if wf.class_name in getattr(result, "reported", ()):
                     continue  # already among the run's errors

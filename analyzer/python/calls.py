@@ -303,9 +303,8 @@ class CallsMixin:
 
 
 PASSED = {"step": "step", "wrapper": "a step wrapper", "event": "event", "lazy": "a coroutine"}
-"""What an unresolved call may receive that matters (SEMANTICS §6.4), as a fact names it."""
-RUNS_STEPS = frozenset({"step", "a step wrapper", "a coroutine"})
-"""Passed to an unresolved callee, these make the step budget unknown (SEMANTICS §8.3)."""
+"""What an unresolved call may receive that matters (SEMANTICS §6.4), as a fact names it (the
+ones that may run steps there: ``facts.RUNS_STEPS``)."""
 _NO_CALLBACK_BUILTINS = frozenset({
     "print", "len", "isinstance", "issubclass", "type", "id", "repr", "str", "hash", "callable",
     "hasattr", "vars", "dir", "bool", "format",

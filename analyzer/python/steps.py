@@ -92,8 +92,14 @@ class StepsMixin:
             expr = deco.decorator
             if isinstance(expr, cst.Call) and self.step_method(expr.func) == "do":
                 return deco, expr
-            if self.step_method(expr) == "do":
+            method = self.step_method(expr.func if isinstance(expr, cst.Call) else expr)
+            if method == "do":
                 self.fact(F.BARE_DECORATOR, deco, "@step.do is used without parentheses")
+            elif method is not None and method not in STEP_METHODS:
+                # `@step.with_rollback(...)`: from a docs revision no SDK shipped
+                # (docs/python-api.md §2.9)
+                self.fact(F.UNKNOWN_STEP_METHOD, deco, f"step.{method} is not part of the "
+                          "Python step API", method=method)
         return None
 
     def declare_step(self: "Walker", fn: cst.FunctionDef, deco: cst.Decorator, call: cst.Call) -> StepDecl:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from ..rule import Rule
 from .asyncio_sleep_in_run import AsyncioSleepInRun
+from .depends_arity import DependsArity
 from .duplicate_step_name import DuplicateStepName
+from .event_field_outside_payload import EventFieldOutsidePayload
 from .event_mutation import EventMutation
 from .invalid_duration import InvalidDuration
 from .invalid_event_type import InvalidEventType
 from .invalid_step_config import InvalidStepConfig
 from .invalid_step_name import InvalidStepName
+from .legacy_depends import LegacyDepends
 from .legacy_on_run import LegacyOnRun
 from .long_step_timeout import LongStepTimeout
 from .misused_step_api import MisusedStepApi
@@ -28,6 +31,7 @@ from .side_effect_outside_step import SideEffectOutsideStep
 from .sleep_too_long import SleepTooLong
 from .unawaited_step import UnawaitedStep
 from .unknown_dependency import UnknownDependency
+from .wait_field_outside_payload import WaitFieldOutsidePayload
 from .wrong_nonretryable_import import WrongNonretryableImport
 
 RULES: tuple[type[Rule], ...] = (
@@ -38,12 +42,16 @@ RULES: tuple[type[Rule], ...] = (
     NestedStep,                 # WF021
     MisusedStepApi,             # WF022
     UnknownDependency,          # WF023
+    DependsArity,               # WF024
+    LegacyDepends,              # WF025
     SideEffectOutsideStep,      # WF030
     NondeterminismOutsideStep,  # WF031
     EventMutation,              # WF032
     OuterStateMutationInStep,   # WF033
     AsyncioSleepInRun,          # WF034
     RaceOverSteps,              # WF035
+    EventFieldOutsidePayload,   # WF036
+    WaitFieldOutsidePayload,    # WF037
     InvalidDuration,            # WF040
     NumericDuration,            # WF041
     InvalidStepConfig,          # WF042

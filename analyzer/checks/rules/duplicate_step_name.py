@@ -10,7 +10,7 @@ from ...diagnostics import Diagnostic
 from ...python.module_index import suite_statements
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import literal, name_expr
-from ..workflow_code import StepCall
+from ..step_calls import StepCall
 
 Path = tuple[tuple[int, str], ...]
 

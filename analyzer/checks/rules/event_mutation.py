@@ -8,7 +8,7 @@ import libcst as cst
 
 from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
-from ..workflow_code import MUTATING_METHODS, read_root
+from ..expressions import MUTATING_METHODS, read_root
 
 
 class EventMutation(Rule):

@@ -10,7 +10,7 @@ import libcst as cst
 from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import config_expr, is_number, literal, milliseconds, resolved
-from ..workflow_code import StepCall
+from ..step_calls import StepCall
 
 CONFIG_KEYS = ("retries", "timeout", "sensitive")
 RETRY_KEYS = ("limit", "delay", "backoff")

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import name_expr, static_text
-from ..workflow_code import STEP_API
+from ..step_calls import STEP_API
 
 MAX_LENGTH = 256
 

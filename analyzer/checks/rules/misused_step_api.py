@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 from ...python import facts as F
 from ...diagnostics import Diagnostic
+from ...python.facts import Fact
+from ..cascade import consequences
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import name_expr
 
@@ -36,8 +38,13 @@ class MisusedStepApi(Rule):
     - keyword arguments that reach JavaScript unmapped: `step.sleep(name=..., duration=...)`,
       `step.wait_for_event(name=..., event_type=...)` (only `timeout=` is a keyword there);
     - `depends=` in implicit-dependency mode, and a `@step.do()` without a name in legacy mode;
-    - methods the Python step object does not have (`step.sleepUntil`, `step.with_rollback`…);
+    - methods the Python step object does not have (`step.sleepUntil`, `step.with_rollback`…),
+      called or used as a decorator;
     - a `run` that is not `async def`.
+
+    When the misuse keeps other steps from running (the steps a `depends=` lists in
+    implicit-dependency mode), its notes name them, and they are not reported again as WF020 or
+    WF023.
 
     ## Why is this bad?
     Each of these fails at run time with a `TypeError`, or worse, silently does nothing: a bare
@@ -135,6 +142,27 @@ class MisusedStepApi(Rule):
 
             class Billing(WorkflowEntrypoint):
                 async def run(self, event, step):
+                    @step.do()
+                    async def charge():
+                        return 1
+
+                    @step.do(depends=[charge])
+                    async def receipt(charged):
+                        return charged
+
+                    @step.with_rollback("refund")
+                    async def refund():
+                        return 2
+
+                    await receipt()
+                    await refund()
+            """, lines=(10, 14), implicit=True),
+        Invalid("""
+            from workers import WorkflowEntrypoint
+
+
+            class Billing(WorkflowEntrypoint):
+                async def run(self, event, step):
                     @step.do(config={"retries": {"limit": 1, "delay": "1 second"}})
                     async def charge():
                         return 1
@@ -144,9 +172,11 @@ class MisusedStepApi(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        caused = consequences(ctx)
         for kind, hint in _HINTS.items():
             for fact in ctx.facts(kind):
-                yield ctx.report(fact.node, hint)
+                notes = [_consequence(ctx, f) for f in caused.get(id(fact.node), ())]
+                yield ctx.report(fact.node, hint, notes=notes)
         for fact in ctx.facts(F.STEP_KWARGS):
             method = fact.data.get("method", "")
             names = ", ".join(fact.data.get("keywords", ()))
@@ -155,9 +185,18 @@ class MisusedStepApi(Rule):
         for fact in ctx.facts(F.UNKNOWN_STEP_METHOD):
             method = fact.data.get("method", "")
             yield ctx.report(fact.node, f"step.{method} is not part of the Python step API "
-                             "(do, sleep, sleep_until, wait_for_event)")
+                             "(do, sleep, sleep_until, wait_for_event): AttributeError at run "
+                             "time")
         if ctx.implicit is False:
             for decl in ctx.code.declarations():
                 if name_expr(decl, False) is None and not any(a.star for a in decl.call.args):
                     yield ctx.report(decl.call, "in legacy mode step.do() needs a name "
                                      "(TypeError); give it one, e.g. step.do(\"charge\")")
+
+
+def _consequence(ctx: RuleContext, fact: Fact) -> str:
+    line = ctx.file.span(fact.node).line
+    if fact.kind == F.STEP_NEVER_RUN:
+        return (f"so step {fact.data.get('step', '')!r} (line {line}) never runs: it is only "
+                "listed here")
+    return f"so parameter {fact.data.get('param', '')!r} (line {line}) names no step"

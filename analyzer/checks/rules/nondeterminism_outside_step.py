@@ -8,7 +8,8 @@ from ...diagnostics import Diagnostic
 from ..imports import is_nondeterministic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import name_expr
-from ..workflow_code import STEP_API, subnodes
+from ..expressions import subnodes
+from ..step_calls import STEP_API
 
 
 class NondeterminismOutsideStep(Rule):
@@ -17,8 +18,10 @@ class NondeterminismOutsideStep(Rule):
     ## What it does
     Flags calls such as `random.random()`, `random.choice(...)`, `secrets.token_hex()`,
     `uuid.uuid4()`, `time.time()`, `datetime.now()`, `date.today()` or `os.urandom()` (under any
-    import alias) in `run` and the helpers it calls, outside `@step.do` bodies. Step names built
-    this way are reported by WF010 instead.
+    import alias) in `run` and every function it calls (methods, module functions, closures, and
+    the functions those call), outside `@step.do` bodies. Step names built this way are reported
+    by WF010 instead. A helper called only from step bodies runs inside the step and is not
+    flagged.
 
     ## Why is this bad?
     `run` runs again from the top every time the instance resumes, and completed steps return
@@ -65,6 +68,23 @@ class NondeterminismOutsideStep(Rule):
                     if await sample() < 0.1:
                         await step.sleep("cool down", "1 minute")
             """),
+        Valid("""
+            from datetime import UTC, datetime
+            from workers import WorkflowEntrypoint
+
+
+            def today():
+                return datetime.now(UTC).date().isoformat()
+
+
+            class Report(WorkflowEntrypoint):
+                async def run(self, event, step):
+                    @step.do("load")
+                    async def load():
+                        return today()
+
+                    await load()
+            """),
     )
     INVALID = (
         Invalid("""
@@ -86,6 +106,28 @@ class NondeterminismOutsideStep(Rule):
 
                     await use()
             """, lines=(9, 10, 10)),
+        Invalid("""
+            from datetime import UTC, datetime
+            from workers import WorkflowEntrypoint
+
+
+            def today():
+                return datetime.now(UTC).date().isoformat()
+
+
+            class Report(WorkflowEntrypoint):
+                async def run(self, event, step):
+                    day = self.day()
+
+                    @step.do("load")
+                    async def load():
+                        return day
+
+                    await load()
+
+                def day(self):
+                    return today()
+            """, lines=(6,)),
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -100,6 +142,7 @@ class NondeterminismOutsideStep(Rule):
                 if is_nondeterministic(qualified, call):
                     yield ctx.report(call, f"{qualified}() outside a step gives a different "
                                      "value on every replay", notes=(
+                                         *ctx.called_from(function),
                                          "compute it in a @step.do function so the value is "
-                                         "recorded once",))
+                                         "recorded once"))
 

@@ -10,7 +10,9 @@ from ...diagnostics import Diagnostic
 from ..imports import is_nondeterministic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_args import name_expr
-from ..workflow_code import Function, STEP_API, subnodes
+from ..expressions import subnodes
+from ..function_body import Function
+from ..step_calls import STEP_API
 
 
 class NondeterministicStepName(Rule):

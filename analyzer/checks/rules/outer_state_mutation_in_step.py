@@ -8,7 +8,8 @@ import libcst as cst
 
 from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
-from ..workflow_code import MUTATING_METHODS, Function, store_root, target_names
+from ..expressions import MUTATING_METHODS, store_root, target_names
+from ..function_body import Function
 
 
 class OuterStateMutationInStep(Rule):

@@ -9,7 +9,8 @@ import libcst as cst
 from ...diagnostics import Diagnostic
 from ..imports import is_http_request
 from ..rule import Invalid, Rule, RuleContext, Valid
-from ..workflow_code import Function, attribute_chain
+from ..expressions import attribute_chain, getattr_parts
+from ..function_body import Function
 
 # Methods of strings (environment variables are strings): pure, never a binding call.
 _PURE_METHODS = frozenset({
@@ -24,10 +25,13 @@ class SideEffectOutsideStep(Rule):
     """A binding call, HTTP request or instance creation in workflow code outside any step.
 
     ## What it does
-    Flags, in `run` and the helpers it calls but outside `@step.do` bodies, calls through
-    `self.env` bindings (`self.env.DB.prepare(...).run()`, `self.env.QUEUE.send(...)`, also through
-    aliases such as `db = self.env.DB`), workflow instance creation (`self.env.WF.create(...)`),
-    and HTTP requests (`fetch` from `js` or `workers`, `pyfetch`, `httpx`, `requests`, `urlopen`).
+    Flags, in `run` and every function it calls (methods, module functions, closures, and the
+    functions those call) but outside `@step.do` bodies, calls through `self.env` bindings
+    (`self.env.DB.prepare(...).run()`, `self.env.QUEUE.send(...)`, also through aliases such as
+    `db = self.env.DB`, `getattr(self.env, "DB")`, and `self.env` passed to a helper as an
+    argument), workflow instance creation (`self.env.WF.create(...)`), and HTTP requests (`fetch`
+    from `js` or `workers`, `pyfetch`, `httpx`, `requests`, `urlopen`). A helper called only
+    from step bodies runs inside the step and is not flagged.
 
     ## Why is this bad?
     Code outside steps runs again every time the instance resumes: after each sleep, each wait
@@ -75,6 +79,22 @@ class SideEffectOutsideStep(Rule):
 
                     await sync()
             """),
+        Valid("""
+            from workers import WorkflowEntrypoint
+
+
+            async def platform_fetch(env, path):
+                return await env.PLATFORM.fetch(path)
+
+
+            class Sync(WorkflowEntrypoint):
+                async def run(self, event, step):
+                    @step.do("sync")
+                    async def sync():
+                        return await platform_fetch(self.env, "/status")
+
+                    await sync()
+            """),
     )
     INVALID = (
         Invalid("""
@@ -96,6 +116,28 @@ class SideEffectOutsideStep(Rule):
 
                     await sync()
             """, lines=(7, 9, 10, 11)),
+        Invalid("""
+            from workers import WorkflowEntrypoint
+
+
+            async def platform_fetch(env, path):
+                return await env.PLATFORM.fetch(path)
+
+
+            class Sync(WorkflowEntrypoint):
+                async def run(self, event, step):
+                    status = await platform_fetch(self.env, "/status")
+                    await self.notify()
+
+                    @step.do("sync")
+                    async def sync():
+                        return status
+
+                    await sync()
+
+                async def notify(self):
+                    await getattr(self.env, "QUEUE").send({"done": True})
+            """, lines=(5, 20)),
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -109,8 +151,9 @@ class SideEffectOutsideStep(Rule):
             for call, what in found:
                 if id(call) not in inner:
                     yield ctx.report(call, f"{what} outside a step: it runs again on every "
-                                     "replay", notes=("move it into a @step.do function, whose "
-                                                      "result is recorded once",))
+                                     "replay", notes=(*ctx.called_from(function),
+                                                      "move it into a @step.do function, whose "
+                                                      "result is recorded once"))
 
     @staticmethod
     def classify(call: cst.Call, function: Function, ctx: RuleContext) -> str | None:
@@ -130,9 +173,9 @@ class SideEffectOutsideStep(Rule):
 
 def _chain_base(expr: cst.BaseExpression) -> cst.BaseExpression | None:
     """The dotted name a call chain starts from: ``self.env.DB.prepare(q).bind(x)`` →
-    ``self.env.DB``."""
+    ``self.env.DB``; ``getattr(env, "DB").put(k)`` → ``getattr(env, "DB")``."""
     while True:
-        if attribute_chain(expr):
+        if attribute_chain(expr) or getattr_parts(expr) is not None:
             return expr
         if isinstance(expr, cst.Attribute):
             expr = expr.value

@@ -9,7 +9,8 @@ import libcst as cst
 from ...python import facts as F
 from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
-from ..workflow_code import subnodes
+from ..cascade import folded
+from ..expressions import subnodes
 
 
 class UnawaitedStep(Rule):
@@ -128,9 +129,12 @@ class UnawaitedStep(Rule):
         for fact in ctx.facts(F.UNAWAITED_TASK):
             yield ctx.report(fact.node, "started work is never awaited: run may finish before "
                              "it does, and its errors are lost", severity="warning")
+        reported_elsewhere = folded(ctx)
         for fact in ctx.facts(F.STEP_NEVER_RUN):
             if isinstance(fact.node, cst.Name) and fact.node.value in called:
                 continue  # already reported where it is called without await
+            if id(fact.node) in reported_elsewhere:
+                continue  # a note of the WF022 misuse that keeps it from running
             step = fact.data.get("step", "")
             yield ctx.report(fact.node, f"step {step!r} is declared but never awaited, so it "
                              "never runs", severity="warning")

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from ...python import facts as F
 from ...diagnostics import Diagnostic
+from ..cascade import folded
 from ..rule import Invalid, Rule, RuleContext, Valid
 
 
@@ -87,7 +88,10 @@ class UnknownDependency(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        reported_elsewhere = folded(ctx)  # parameters of a step.do that WF022 reports
         for fact in ctx.facts(F.UNKNOWN_DEPENDENCY):
+            if id(fact.node) in reported_elsewhere:
+                continue
             param = fact.data.get("param", "")
             step = fact.data.get("step", "")
             yield ctx.report(fact.node, f"parameter {param!r} of step {step!r} names no step "

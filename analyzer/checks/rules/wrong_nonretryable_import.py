@@ -10,7 +10,7 @@ import libcst as cst
 from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..imports import iter_imports
-from ..workflow_code import subnodes
+from ..expressions import subnodes
 
 NAME = "NonRetryableError"
 
