@@ -65,6 +65,9 @@ class FileAnalysis:
     linked: list[tuple[str, SourceFile]] = field(default_factory=list)
     """The project's other modules the analysis read (SEMANTICS §2.4), each with its path as
     shown: graph nodes and facts may stand in them."""
+    classes: Any = field(default=None, repr=False, compare=False)
+    """The project model the analysis used (``python.classes.Classes``), for the checks that
+    follow calls further than the walker did; None once detached from the tree."""
 
     def span(self, node: Any) -> Span:
         """Where a libcst node or a graph node (through its ``_src``) stands."""
@@ -170,6 +173,7 @@ def _analyze(text: str, path: str, implicit: bool | None, real_path: Path | None
             span.line, span.column, span.end_line, span.end_column))
     linker = classes.linker
     result.linked = linker.linked_sources()
+    result.classes = classes
     for missing in linker.not_followed.values():
         result.notes.append(missing.note)
     return result

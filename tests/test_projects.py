@@ -21,7 +21,7 @@ from wfgraph.analyzer.cli import main
 from conftest import PROJECTS
 from golden import check_golden
 
-PROJECT_NAMES = sorted(d.name for d in PROJECTS.iterdir() if d.is_dir() and not d.name.startswith("lint_"))
+PROJECT_NAMES = sorted(d.name for d in PROJECTS.iterdir() if d.is_dir())
 
 
 @contextlib.contextmanager

@@ -97,3 +97,11 @@ def test_graph_commands_stay_quiet_on_clean_projects() -> None:
     source = (PROJECTS / "lint_helper_replay" / "src" / "entry.py").relative_to(ROOT)
     code, _, err = run("graph", str(source))
     assert (code, err) == (0, "")
+
+
+def test_replayed_code_in_helpers_of_other_modules() -> None:
+    """WF031 and WF030 follow run into step-less helpers imported from the project's other
+    modules (SEMANTICS §2.4), and are reported where those helpers are written."""
+    code, records = check("lint_imported_helpers")
+    assert code == 0
+    assert found(records) == [("WF031", "dates.py", 5), ("WF030", "platform_client.py", 2)]

@@ -18,52 +18,90 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..python.functions import SKIPPED_METHODS
-from ..python.module_index import ModuleIndex
+from ..python.callees import SKIPPED_METHODS
+from ..python.classes import Classes, ClassRef, MethodRef, method_kind
+from ..python.linker import LinkedModule, Symbol
 from .expressions import param_names, positional_params, read_root
 from .function_body import Function
 
 
 @dataclass(frozen=True)
 class Callee:
-    """A resolved call: the function, and whether the call binds its first parameter (a method
-    called through ``self`` or ``cls``; not a ``@staticmethod``)."""
+    """A resolved call: the function, whether the call binds its first parameter (a method
+    called through ``self`` or ``cls``; not a ``@staticmethod``), and the module it is written in
+    (None: the analysed file's own)."""
 
     fn: cst.FunctionDef
     bound_first: bool
+    module: LinkedModule | None = None
 
 
 class CallResolver:
-    def __init__(self, index: ModuleIndex, cls: cst.ClassDef | None) -> None:
-        self.index = index
-        self.cls = cls
+    """Calls resolved like the walker resolves them (python/callees.py, SEMANTICS §2.4, §6.1a):
+    closures first, then the names of the module the caller is written in and what it imports,
+    methods through ``self`` to the most derived override, ``module.f`` and ``Class.m``."""
+
+    def __init__(self, classes: Classes, cls: cst.ClassDef | None) -> None:
+        self.classes = classes
+        self.linker = classes.linker
+        self.cls = ClassRef(cls, self.linker.home) if cls is not None else None
 
     def target(self, call: cst.Call, caller: Function) -> Callee | None:
         """The function ``call`` runs when it is written in ``caller``; None when it is not a
-        function of this module that wfgraph can name (a builtin, an import, a value)."""
+        function of the project that wfgraph can name (a builtin, a package's, a value)."""
         func = call.func
+        module = caller.module or self.linker.home
         if isinstance(func, cst.Name):
-            return self._named(func.value, caller)
-        if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
-                and func.value.value == caller.self_name and self.cls is not None):
-            method = self.index.find_method(self.cls, func.attr.value)
-            if method is None or method.name.value in SKIPPED_METHODS:
+            return self._named(func.value, caller, module)
+        if not isinstance(func, cst.Attribute):
+            return None
+        if isinstance(func.value, cst.Name) and func.value.value == caller.self_name:
+            if self.cls is None:
                 return None
-            return Callee(method, not is_static(method))
+            return self._method(self.classes.find_method(self.cls, func.attr.value), on_class=False)
+        owner = self.linker.expression(module, func.value)
+        if owner is not None and owner.kind == "class":
+            ref = ClassRef(owner.node, owner.module)  # type: ignore[arg-type]
+            return self._method(self.classes.find_method(ref, func.attr.value), on_class=True)
+        if owner is not None and owner.kind == "module":
+            return self._function(self.linker.attribute(owner, func.attr.value))
         return None
 
-    def _named(self, name: str, caller: Function) -> Callee | None:
+    def _named(self, name: str, caller: Function, module: LinkedModule) -> Callee | None:
         for scope in (caller, *caller.ancestors()):
             if name in scope.locals:  # a closure, or a local value that is not ours to follow
                 fn = next((n for n in reversed(scope.nested) if n.name.value == name), None)
-                return Callee(fn, False) if fn is not None else None
-        fn = self.index.functions.get(name)
-        return Callee(fn, False) if fn is not None else None
+                return Callee(fn, False, caller.module) if fn is not None else None
+        return self._function(self.linker.lookup(module, name))
+
+    def _function(self, symbol: Symbol | None) -> Callee | None:
+        if symbol is None or symbol.kind != "function":
+            return None
+        return Callee(symbol.node, False, self._other(symbol.module))
+
+    def _method(self, method: MethodRef | None, on_class: bool) -> Callee | None:
+        if method is None or method.name in SKIPPED_METHODS:
+            return None
+        bound = method.kind == "classmethod" or (method.kind == "method" and not on_class)
+        return Callee(method.fn, bound, self._other(method.module))
+
+    def _other(self, module: LinkedModule | None) -> LinkedModule | None:
+        return None if module is None or module is self.linker.home else module
+
+    def is_method(self, fn: cst.FunctionDef) -> bool:
+        """Whether ``fn`` is a method of the workflow class or one of its bases."""
+        return self.cls is not None and self.classes.owner(self.cls, fn) is not None
+
+    def module_of(self, fn: cst.FunctionDef) -> LinkedModule | None:
+        """The module of the project ``fn`` is written in (None: the analysed file)."""
+        for module in self.linker.modules.values():
+            if module is not self.linker.home and module.source.has(fn):
+                return module
+        return None
 
 
 def is_static(fn: cst.FunctionDef) -> bool:
-    return any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
-               for d in fn.decorators)
+    return method_kind(fn) == "static"
 
 
 @dataclass
@@ -119,3 +157,11 @@ def bind_arguments(call: cst.Call, positional: list[str],
 
 def _named(expr: cst.BaseExpression, names: set[str]) -> bool:
     return isinstance(expr, cst.Name) and expr.value in names
+
+
+def local_classes(module: cst.Module) -> Classes:
+    """The project model of a module analysed alone (no project: its own names only)."""
+    from ..analysis import link
+    from ..python.source import SourceFile
+
+    return Classes(link(SourceFile("<module>", module.code, module), None, None))

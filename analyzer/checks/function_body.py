@@ -59,6 +59,9 @@ class Function:
     """Names bound to what an awaited ``step.wait_for_event(...)`` returns."""
     reached_from: cst.Call | None = None
     """For a helper: the first call that makes it run as workflow code."""
+    module: Any = None
+    """The module of the project it is written in, when not the analysed file
+    (``python.linker.LinkedModule``, SEMANTICS §2.4)."""
     bound: dict[str, int] = field(default_factory=dict)
     """How many times the body binds each name (parameters not counted; lambdas and
     comprehensions counted too, though they have scopes of their own): a name bound more than

@@ -52,6 +52,7 @@ import libcst as cst
 from ..diagnostics import Diagnostic, Severity
 from .function_body import Function
 from .imports import ImportMap
+from .call_graph import CallResolver, local_classes
 from .workflow_code import FileCode, WorkflowCode
 
 if TYPE_CHECKING:
@@ -129,6 +130,8 @@ class Shared:
     wrangler: "WranglerConfig | None" = None
     _file_code: FileCode | None = None
     _workflow_code: dict[int, WorkflowCode] = field(default_factory=dict)
+    _classes: Any = None
+    _imports: dict[int, ImportMap] = field(default_factory=dict)
 
     @property
     def file_code(self) -> FileCode:
@@ -140,8 +143,27 @@ class Shared:
     def workflow_code(self, workflow: "WorkflowAnalysis") -> WorkflowCode:
         code = self._workflow_code.get(id(workflow))
         if code is None:
-            code = self._workflow_code[id(workflow)] = WorkflowCode(self.file_code, workflow)
+            resolver = CallResolver(self.classes, workflow.cls)
+            code = self._workflow_code[id(workflow)] = WorkflowCode(self.file_code, workflow, resolver)
         return code
+
+    @property
+    def classes(self) -> Any:
+        """The project model of the analysis (SEMANTICS §2.4), or of the file alone."""
+        if self._classes is None:
+            self._classes = self.file.classes or local_classes(self.file_code.module)
+        return self._classes
+
+    def imports_of(self, node: cst.CSTNode) -> ImportMap:
+        """The imports of the module ``node`` is written in: a helper of another module names
+        ``datetime`` by that module's imports (SEMANTICS §2.4)."""
+        for module in self.classes.linker.modules.values():
+            if module is not self.classes.linker.home and module.source.has(node):
+                found = self._imports.get(id(module))
+                if found is None:
+                    found = self._imports[id(module)] = ImportMap(module.module)
+                return found
+        return self.file_code.imports
 
 
 class RuleContext:
@@ -193,7 +215,7 @@ class RuleContext:
         return self.shared.workflow_code(self.workflow)
 
     def qualified(self, expr: cst.BaseExpression) -> str | None:
-        return self.imports.qualified(expr)
+        return self.shared.imports_of(expr).qualified(expr)
 
     def source(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)

@@ -22,8 +22,8 @@ from typing import Any
 import libcst as cst
 
 from ..python.functions import iter_nodes
-from ..python.module_index import ModuleIndex, ScopeConstants, compound_bodies, suite_statements
-from .call_graph import CallResolver, Callee, Received, is_static
+from ..python.module_index import ScopeConstants, compound_bodies, suite_statements
+from .call_graph import CallResolver, Callee, Received, is_static, local_classes
 from .expressions import param_names, positional_params, read_root, target_names
 from .function_body import Function, collect
 from .imports import ImportMap
@@ -42,14 +42,6 @@ class FileCode:
         self.enclosing: dict[int, cst.FunctionDef | None] = {}
         self.in_class: dict[int, cst.ClassDef] = {}
         self._index(list(module.body), None, None)
-        self._module_index: ModuleIndex | None = None
-
-    @property
-    def index(self) -> ModuleIndex:
-        """Module-level functions and classes, for resolving calls."""
-        if self._module_index is None:
-            self._module_index = ModuleIndex.build(self.module)
-        return self._module_index
 
     def _index(self, body: list[cst.BaseStatement], fn: cst.FunctionDef | None, cls: cst.ClassDef | None) -> None:
         for stmt in body:
@@ -73,7 +65,7 @@ class WorkflowCode:
         """``workflow`` is an analysis.WorkflowAnalysis; ``resolver`` maps calls to functions
         (this module's, by default)."""
         self.file = file
-        self.resolver = resolver or CallResolver(file.index, workflow.cls)
+        self.resolver = resolver or CallResolver(local_classes(file.module), workflow.cls)
         self.functions: list[Function] = []
         self.by_fn: dict[int, Function] = {}
         self.call_owner: dict[int, Function] = {}
@@ -100,9 +92,11 @@ class WorkflowCode:
     # --- building -------------------------------------------------------------------------
 
     def _add(self, fn: cst.FunctionDef, kind: str, parent: Function | None, received: Received,
-             decorator: cst.Decorator | None = None, reached_from: cst.Call | None = None) -> Function:
-        consts = ScopeConstants(suite_statements(fn.body),
-                                parent=parent.consts if parent else self.file.consts)
+             decorator: cst.Decorator | None = None, reached_from: cst.Call | None = None,
+             module: Any = None) -> Function:
+        module = parent.module if parent is not None else module
+        outer = parent.consts if parent else (module.index.constants if module else self.file.consts)
+        consts = ScopeConstants(suite_statements(fn.body), parent=outer)
         params = set(param_names(fn))
         shadowed = params if parent is not None else set()  # a closure's parameters hide outer names
         self_name = received.self_name
@@ -112,7 +106,8 @@ class WorkflowCode:
                             consts=consts, decorator=decorator, params=params, locals=set(params),
                             env_names=received.env - shadowed, env_roots=received.env_roots - shadowed,
                             event_roots=received.event_roots - shadowed,
-                            wait_roots=received.wait_roots - shadowed, reached_from=reached_from)
+                            wait_roots=received.wait_roots - shadowed, reached_from=reached_from,
+                            module=module)
         collect(function, fn.body)
         self._aliases(function)
         self.functions.append(function)
@@ -204,7 +199,9 @@ class WorkflowCode:
         for fn in order:
             if id(fn) in self.by_fn or self.file.enclosing.get(id(fn)) is not None:
                 continue  # a closure: reached through the function that defines it
-            callee = Callee(fn, id(fn) in self.file.in_class and not is_static(fn))
+            module = self.resolver.module_of(fn)
+            method = id(fn) in self.file.in_class or self.resolver.is_method(fn)
+            callee = Callee(fn, method and not is_static(fn), module)
             positional = positional_params(fn)
             received = Received(step={p for p in param_names(fn) if p in default_step},
                                 event={p for p in param_names(fn) if p in default_event},
@@ -214,7 +211,8 @@ class WorkflowCode:
                 caller = self.call_owner.get(id(call))
                 if caller is not None:
                     received.add_site(call, callee, caller)
-            self._add(fn, "helper", None, received, reached_from=calls[0] if calls else None)
+            self._add(fn, "helper", None, received, reached_from=calls[0] if calls else None,
+                      module=module)
 
     def _add_reachable(self) -> None:
         """Every other function that workflow code calls, transitively, as workflow code too,
@@ -236,7 +234,8 @@ class WorkflowCode:
             before = len(self.functions)
             for callee, received, first_call in found.values():
                 if id(callee.fn) not in self.by_fn:
-                    self._add(callee.fn, "helper", None, received, reached_from=first_call)
+                    self._add(callee.fn, "helper", None, received, reached_from=first_call,
+                              module=callee.module)
             frontier = [f for f in self.functions[before:] if not f.in_step]
 
     # --- queries --------------------------------------------------------------------------
