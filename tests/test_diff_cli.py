@@ -89,6 +89,30 @@ def test_previous_commit_against_the_last(repo: Path) -> None:
 
 
 @needs_git
+@needs_git
+def test_a_helper_of_another_module_is_read_at_each_revision(repo: Path) -> None:
+    """SEMANTICS §2.4, §10.4: a revision's imports resolve in that revision's files, read from
+    git; renaming a step in an imported helper is a rename (WF101) where the helper is written."""
+    helper = """\
+async def settle(step):
+    @step.do("settle")
+    async def run_settle():
+        return 1
+
+    await run_settle()
+"""
+    (repo / "src" / "billing.py").write_text(helper)
+    entry = repo / "src" / "entry.py"
+    entry.write_text("from billing import settle\n" + BASE.replace(
+        '    await step.sleep("cool down", "1 hour")',
+        '    await step.sleep("cool down", "1 hour")\n        await settle(step)'))
+    commit("a helper in another module")
+    (repo / "src" / "billing.py").write_text(helper.replace('"settle"', '"settle invoice"'))
+    commit("rename the helper's step")
+    code, out, err = cli("diff", "HEAD~1", "HEAD", "--format", "json")
+    assert (code, findings(out)) == (1, [("WF101", "src/billing.py", 2)]), err
+
+
 def test_revision_against_the_working_tree(repo: Path) -> None:
     (repo / "src" / "entry.py").write_text(LONGER)
     code, out, err = cli("diff", "HEAD")

@@ -182,11 +182,7 @@ def new_fields(base: Version, head: Version) -> list[NewField]:
         known = any(path[:i] in old and not old[path[:i]][1] for i in range(1, len(path)))
         if path in old or known or any(f.path == path[:len(f.path)] for f in found):
             continue
-        where = Where(head.path)
-        if head.has_source and getattr(shape, "_src", None) is not None:
-            assert head.file is not None
-            where = Where(head.path, head.file.span(shape))
-        found.append(NewField(path, where))
+        found.append(NewField(path, head.where(shape)))
     return found
 
 

@@ -189,8 +189,7 @@ def _declared(diff: WorkflowDiff, occ: Occurrence) -> Where:
     index = getattr(occ.node, "_decl", None)
     if version is None or version.analysis is None or version.file is None or index is None:
         return occ.where
-    decl = version.analysis.declarations[index]
-    return Where(occ.where.path, version.file.span(decl.decorator))
+    return version.where(version.analysis.declarations[index].decorator)
 
 
 def _name_hint(old: Occurrence) -> str:

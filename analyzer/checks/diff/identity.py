@@ -144,14 +144,11 @@ class _Ctx:
 
 def walk_version(version: Version) -> Walked:
     """The identities of one workflow version, with locations and bodies when it has source."""
-    file = version.file if version.has_source else None
     declarations = version.analysis.declarations if version.analysis is not None else []
     bodies: dict[int, str | None] = {}
 
     def where(node: Any) -> Where:
-        if file is None or getattr(node, "_src", None) is None:
-            return Where(version.path)
-        return Where(version.path, file.span(node))
+        return version.where(node) if getattr(node, "_src", None) is not None else Where(version.path)
 
     def body(node: Any) -> str | None:
         index = getattr(node, "_decl", None)

@@ -48,6 +48,16 @@ class Version:
     def has_source(self) -> bool:
         return self.file is not None and self.file.source is not None
 
+    def where(self, node: Any) -> "Where":
+        """Where a node of this version stands: its module (a helper may be written in another
+        module of the project, SEMANTICS §2.4) and, with source, its span."""
+        from .identity import Where
+
+        if not self.has_source or getattr(node, "_src", node) is None:
+            return Where(self.path)
+        assert self.file is not None
+        return Where(self.file.path_of(node), self.file.span(node))
+
 
 @dataclass
 class Side:
@@ -83,6 +93,7 @@ def analyse_snapshot(snapshot: Snapshot, prefix: str = "", implicit: bool | None
         result = analyze_source(text, shown, mode, real_path=Path(path).resolve(),
                                 sources=snapshot.sources)
         side.texts[shown] = text
+        side.texts.update((path, source.text) for path, source in result.linked)
         side.errors.extend(result.errors)
         if result.errors:
             side.unreadable.add(path)
