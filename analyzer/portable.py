@@ -11,12 +11,12 @@ do that work in the worker (``parallel.map_files`` with its own per-file functio
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import libcst as cst
-from pydantic import BaseModel
+
+from wfgraph.schema.base import Model
 
 from .analysis import FileAnalysis, WorkflowAnalysis
 from .diagnostics import ANALYSIS_ERROR, Diagnostic
@@ -84,9 +84,7 @@ def detach(result: FileAnalysis, positions: bool = True) -> DetachedAnalysis:
                                  f"{wf.class_name} {reason}"))
         if graph is not None:
             for model in _models(graph):
-                src = getattr(model, "_src", None)
-                if src is not None:
-                    model._src = spans.span(src) if positions else None
+                _detach_side(model, spans, positions)
         workflows.append(WorkflowAnalysis(
             class_name=wf.class_name,
             cls=spans.ref(wf.cls),  # type: ignore[arg-type]
@@ -112,32 +110,24 @@ ALWAYS_LOCATED = frozenset({F.ANALYSIS_LIMIT})
 """Facts every command reports (the graph is incomplete), so located even with positions=False."""
 
 SERIALISE_DEPTH = 128
-"""pydantic-core refuses to serialise models nested deeper than this ("Maximum serialization
-depth exceeded"): about 60 nested ``if`` statements, since each is an If and a Branch."""
+"""Graphs nested deeper than this many objects are not written: pydantic (hence Cloudflare's SDK
+and our own validation) refuses to serialise past that depth. About 60 nested ``if`` statements,
+since each is an If and a Branch; the walker's depth limit keeps its graphs well inside."""
 
 
-def _serialisable(graph: BaseModel) -> bool:
-    """Whether ``graph`` can be written as JSON. Measured on the tree (cheap) and confirmed by
-    pydantic only near the limit."""
-    if _depth(graph) < SERIALISE_DEPTH - 8:
-        return True
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            graph.model_dump(mode="json")
-    except (ValueError, RecursionError):  # PydanticSerializationError is a ValueError
-        return False
-    return True
+def _serialisable(graph: Model) -> bool:
+    """Whether ``graph`` can be written as JSON that validates (SEMANTICS §1.2)."""
+    return _depth(graph) <= SERIALISE_DEPTH
 
 
-def _depth(root: BaseModel) -> int:
+def _depth(root: Model) -> int:
     deepest = 0
     stack: list[tuple[Any, int]] = [(root, 1)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, BaseModel):
+        if isinstance(item, Model):
             deepest = max(deepest, depth)
-            stack.extend((getattr(item, name), depth + 1) for name in type(item).model_fields)
+            stack.extend((getattr(item, name), depth + 1) for name in item._fields)
         elif isinstance(item, (list, tuple)):
             stack.extend((x, depth) for x in item)
         elif isinstance(item, dict):
@@ -190,14 +180,27 @@ def _detach_value(value: Any, spans: _Spans, positions: bool) -> Any:
     return value
 
 
-def _models(root: BaseModel) -> Iterator[BaseModel]:
-    """Every pydantic model inside ``root`` (graph nodes, branches, blocks, functions…)."""
+def _detach_side(model: Model, spans: _Spans, positions: bool) -> None:
+    """A graph node's side attributes without libcst nodes: ``_src`` becomes where it stood
+    (nothing when ``positions`` is off), libcst nodes in any other ``_`` attribute become
+    ``Ref`` records, and everything else is kept as it is."""
+    for name, value in list(vars(model).items()):
+        if not name.startswith("_") or value is None:
+            continue
+        if name == "_src":
+            setattr(model, name, spans.span(value) if positions else None)
+        else:
+            setattr(model, name, _detach_value(value, spans, positions))
+
+
+def _models(root: Model) -> Iterator[Model]:
+    """Every schema object inside ``root`` (graph nodes, branches, blocks, functions…)."""
     stack: list[Any] = [root]
     while stack:
         item = stack.pop()
-        if isinstance(item, BaseModel):
+        if isinstance(item, Model):
             yield item
-            stack.extend(getattr(item, name) for name in type(item).model_fields)
+            stack.extend(getattr(item, name) for name in item._fields)
         elif isinstance(item, (list, tuple)):
             stack.extend(item)
         elif isinstance(item, dict):

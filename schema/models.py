@@ -1,43 +1,32 @@
-"""Pydantic v2 models of Cloudflare's workflow version-graph API response.
+"""Cloudflare's workflow version-graph API response, as the classes the analyzer builds.
 
-The shapes follow the API exactly (reference/graph-semantics.md §1–§2, SEMANTICS §1): a
-discriminated union on ``type``, ``extra="forbid"``, fields declared in the key order the
-parser emits so that ``model_dump`` yields byte-stable JSON (SEMANTICS §1.4). Optional keys
+The shapes follow the API exactly (reference/graph-semantics.md §1–§2, SEMANTICS §1): a union of
+node classes told apart by ``type``, no keys beyond those declared, keys declared in the order
+the parser emits them so that the output is byte-stable (SEMANTICS §1.4). Optional keys
 (``starts``, ``resolves``, ``payload``) are *absent* when unknown, never ``null``; keys that the
 API types as nullable (``condition``, ``options``, ``*_block``) stay present with ``null``.
+
+This is the one definition of the schema. The classes are plain objects (``base.Model``), so
+that analysing and writing a graph never imports pydantic; ``validation.py`` derives pydantic
+models from these declarations for validation and JSON Schema, and ``encode.py`` writes them.
+Unions of these classes (``Node``, ``JsonShape``) are discriminated by ``type``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_serializer
+from .base import Model
 
 Duration = Union[int, str]
 """Milliseconds as an integer, or a human-readable string kept verbatim (or a sentinel)."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
-
-    # Keys dropped from the output when their value is None (SEMANTICS §1.4).
-    _omit_when_none: ClassVar[frozenset[str]] = frozenset()
-
-    @model_serializer(mode="wrap")
-    def _drop_unknown_optionals(self, handler: Any) -> Any:
-        data = handler(self)
-        if self._omit_when_none and isinstance(data, dict):
-            for key in self._omit_when_none:
-                if data.get(key, 0) is None:
-                    del data[key]
-        return data
-
-
-class _Located(_Model):
+class _Located(Model):
     """A graph node that remembers the source it came from (the side table of DESIGN.md)."""
 
-    _src: Any = PrivateAttr(default=None)
+    _src = None
     """The libcst node this graph node was derived from; never serialised."""
 
 
@@ -48,28 +37,28 @@ class _Numbered(_Located):
 # --- payload shape descriptors (graph-semantics §2.13) -------------------------------------
 
 
-class UnknownShape(_Model):
+class UnknownShape(Model):
     type: Literal["unknown"] = "unknown"
 
 
-class ObjectShape(_Model):
+class ObjectShape(Model):
     type: Literal["object"] = "object"
-    fields: dict[str, "JsonShape"]
+    fields: dict[str, JsonShape]
 
 
-JsonShape = Annotated[Union[UnknownShape, ObjectShape], Field(discriminator="type")]
+JsonShape = Union[UnknownShape, ObjectShape]
 
 
 # --- step nodes ----------------------------------------------------------------------------
 
 
-class Retries(_Model):
+class Retries(Model):
     limit: int
     delay: Duration
     backoff: Literal["constant", "linear", "exponential"]
 
 
-class StepConfig(_Model):
+class StepConfig(Model):
     retries: Retries
     timeout: Duration
 
@@ -78,7 +67,7 @@ class StepDo(_Numbered):
     type: Literal["step_do"] = "step_do"
     name: str
     config: StepConfig
-    nodes: list["Node"] = Field(default_factory=list)
+    nodes: list[Node] = []
     starts: int | None = None
     resolves: int | None = None
 
@@ -99,7 +88,7 @@ class StepSleepUntil(_Numbered):
     resolves: int | None = None
 
 
-class WaitOptions(_Model):
+class WaitOptions(Model):
     event_type: str
     timeout: Duration
 
@@ -120,20 +109,20 @@ class StepWaitForEvent(_Numbered):
 
 class Loop(_Located):
     type: Literal["loop"] = "loop"
-    nodes: list["Node"]
+    nodes: list[Node]
 
 
 class Parallel(_Located):
     type: Literal["parallel"] = "parallel"
     kind: Literal["all", "any", "all_settled", "race"]
-    nodes: list["Node"]
+    nodes: list[Node]
 
 
 class Block(_Located):
     """A sequence of nodes (try/catch/finally blocks; a dependency chain, SEMANTICS §4.6)."""
 
     type: Literal["block"] = "block"
-    nodes: list["Node"]
+    nodes: list[Node]
 
 
 class Try(_Located):
@@ -143,9 +132,9 @@ class Try(_Located):
     finally_block: Block | None
 
 
-class Branch(_Model):
+class Branch(Model):
     condition: str | None
-    nodes: list["Node"]
+    nodes: list[Node]
 
 
 class If(_Located):
@@ -175,11 +164,11 @@ class FunctionDef(_Located):
     """An entry of ``workflow.functions`` (graph-semantics §2.11): ``name, nodes, type``."""
 
     name: str
-    nodes: list["Node"]
+    nodes: list[Node]
     type: Literal["function_def"] = "function_def"
 
 
-class Start(_Model):
+class Start(Model):
     """In the API's node union, never emitted by wfgraph (SEMANTICS §1.3)."""
 
     _omit_when_none = frozenset({"payload"})
@@ -188,27 +177,24 @@ class Start(_Model):
     class_name: str
     payload: JsonShape | None = None
     functions: dict[str, FunctionDef]
-    nodes: list["Node"]
+    nodes: list[Node]
 
 
-Node = Annotated[
-    Union[
-        StepDo,
-        StepSleep,
-        StepSleepUntil,
-        StepWaitForEvent,
-        Loop,
-        Parallel,
-        Try,
-        Block,
-        If,
-        Switch,
-        FunctionCall,
-        Break,
-        Start,
-        FunctionDef,
-    ],
-    Field(discriminator="type"),
+Node = Union[
+    StepDo,
+    StepSleep,
+    StepSleepUntil,
+    StepWaitForEvent,
+    Loop,
+    Parallel,
+    Try,
+    Block,
+    If,
+    Switch,
+    FunctionCall,
+    Break,
+    Start,
+    FunctionDef,
 ]
 
 STEP_TYPES = (StepDo, StepSleep, StepSleepUntil, StepWaitForEvent)
@@ -217,7 +203,7 @@ STEP_TYPES = (StepDo, StepSleep, StepSleepUntil, StepWaitForEvent)
 # --- the response ---------------------------------------------------------------------------
 
 
-class Workflow(_Model):
+class Workflow(Model):
     _omit_when_none = frozenset({"payload"})
 
     class_name: str
@@ -226,20 +212,15 @@ class Workflow(_Model):
     nodes: list[Node]
 
 
-class Graph(_Model):
+class Graph(Model):
     version: int = 1
     workflow: Workflow
 
 
-class VersionGraphResponse(_Model):
+class VersionGraphResponse(Model):
     id: str
     class_name: str
     created_on: datetime
     modified_on: datetime
     workflow_id: str
     graph: Graph | None
-
-
-for _model in list(globals().values()):
-    if isinstance(_model, type) and issubclass(_model, BaseModel) and _model is not BaseModel:
-        _model.model_rebuild()
