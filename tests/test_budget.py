@@ -8,6 +8,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wfgraph.analyzer.analysis import analyze_source
 from wfgraph.analyzer.python.trip_count import iterable_length
@@ -16,6 +18,7 @@ from wfgraph.analyzer.checks.budget import (
     Limit,
     check_budget,
     limit_for,
+    strongly_connected,
 )
 from wfgraph.analyzer.checks.rule import Shared
 from wfgraph.analyzer.cli import main
@@ -408,3 +411,18 @@ def test_tool_wfgraph_loop_trip_count_and_plan_free(tmp_path: Path, capsys) -> N
     (tmp_path / "pyproject.toml").write_text('[tool.wfgraph]\nplan = "free"\n', encoding="utf-8")
     code, out, _ = run_check(tmp_path, capsys)
     assert code == 0 and '"WF002"' in out and '"line": 10' in out
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(st.dictionaries(st.sampled_from("abcdefgh"), st.lists(st.sampled_from("abcdefgh")), max_size=8))
+def test_strongly_connected_components_match_networkx(calls: dict[str, list[str]]) -> None:
+    """The budget's cycle finder (SEMANTICS §8: recursion through counted steps) without
+    networkx, which only the diagram commands import."""
+    import networkx as nx
+
+    edges = {name: [c for c in callees if c in calls] for name, callees in calls.items()}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(edges)
+    graph.add_edges_from((a, b) for a, bs in edges.items() for b in bs)
+    expected = {frozenset(c) for c in nx.strongly_connected_components(graph)}
+    assert set(strongly_connected(edges)) == expected
