@@ -8,7 +8,7 @@ from typing import Sequence
 
 from wfgraph import __version__
 
-from .commands.common import EXIT_ERROR
+from .commands import EXIT_ERROR
 
 
 def build_parser() -> argparse.ArgumentParser:

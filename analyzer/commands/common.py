@@ -16,8 +16,7 @@ from ..python.facts import ANALYSIS_LIMIT
 from ..project.files import collect_files
 from ..parallel import Progress, map_files
 from ..portable import detach
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK  # re-exported for the commands
 
 R = TypeVar("R")
 

@@ -15,16 +15,16 @@ are errors that name the key, because a misspelt ``ignore`` silently ignoring no
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from .wrangler import ConfigError
+
+if TYPE_CHECKING:
+    import pathspec
 
 PLAN_LIMITS = {"paid": 10_000, "free": 1_024}  # SEMANTICS §8.2; paid is configurable up to 25,000
 _CODE = re.compile(r"WF\d{0,3}")
@@ -126,6 +126,8 @@ def _find_pyproject(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # here, and pathspec below: only when a configuration needs them
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -232,9 +234,13 @@ def _longest_match(code: str, selectors: Iterable[str]) -> int:
 
 @lru_cache(maxsize=256)
 def _glob(pattern: str) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines([pattern])
 
 
 @lru_cache(maxsize=64)
 def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines(patterns)

@@ -17,8 +17,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from ..diagnostics import PARSE_ERROR, Diagnostic
 
@@ -93,7 +92,13 @@ def _identity(path: Path) -> Path:
 # --- ignore rules ------------------------------------------------------------------------------
 
 
+if TYPE_CHECKING:  # imported when ignore rules are read: a single file never needs them
+    import pathspec
+
+
 def _read_spec(path: Path) -> pathspec.PathSpec | None:
+    import pathspec
+
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
@@ -108,6 +113,8 @@ class IgnoreRules:
     deeper file, and a later line, win; ``!pattern`` re-includes)."""
 
     def __init__(self, root: Path, exclude: tuple[str, ...]) -> None:
+        import pathspec
+
         self.exclude = pathspec.GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
         self.inner: list[tuple[str, pathspec.PathSpec]] = []  # (folder relative to root, spec)
         self.outer: list[tuple[str, pathspec.PathSpec]] = []  # (root relative to the folder, spec)
