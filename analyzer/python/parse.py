@@ -17,6 +17,8 @@ import warnings
 
 import libcst as cst
 
+from .source import module_code
+
 PIECEWISE_FROM = 128 * 1024
 """Files at least this large (in characters) are parsed in pieces."""
 PIECE = 32 * 1024
@@ -38,7 +40,7 @@ def parse_module(text: str) -> cst.Module:
         module = _Pieces(text).module(tree)
     except (cst.ParserSyntaxError, RecursionError, IndexError, ValueError, TypeError):
         module = None
-    if module is None or module.code != text:
+    if module is None or module_code(module) != text:
         return cst.parse_module(text)
     return module
 

@@ -11,9 +11,9 @@ compares them on every fixture), about six times faster.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import libcst as cst
 
@@ -87,6 +87,16 @@ def node_positions(module: cst.Module) -> dict[int, RawRange]:
     return state.positions
 
 
+def module_code(module: cst.Module) -> str:
+    """``module.code``, by the light code-generation state below (the same text)."""
+    if _CodegenState is None:  # pragma: no cover
+        return module.code
+    state = _TextState(default_indent=module.default_indent,
+                       default_newline=module.default_newline)
+    run_deep(module._codegen, state)
+    return "".join(state.tokens)
+
+
 def _positions_from_provider(module: cst.Module) -> dict[int, RawRange]:
     from libcst.metadata import MetadataWrapper, PositionProvider
 
@@ -95,7 +105,35 @@ def _positions_from_provider(module: cst.Module) -> dict[int, RawRange]:
             for node, r in resolved.items()}
 
 
+_NOTHING_TO_RECORD = nullcontext()
+
+
+class _SyntacticEnd:
+    """What ``record_syntactic_position`` returns: a context manager object whose exit
+    records the range (libcst's own is a generator per node, a third of the pass)."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: Any) -> None:
+        self.state = state
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> bool:
+        self.state.end_syntactic()
+        return False
+
+
 if _CodegenState is not None:
+
+    class _TextState(_CodegenState):  # type: ignore[misc,valid-type]
+        """libcst's code generator state, minus the per-node context manager it only needs
+        for positions."""
+
+        def record_syntactic_position(self, node: Any, *, start_node: Any = None,
+                                      end_node: Any = None) -> Any:
+            return _NOTHING_TO_RECORD
 
     class _PositionState(_CodegenState):  # type: ignore[misc,valid-type]
         """libcst's ``PositionProvidingCodegenState`` with tuples instead of ``CodeRange``
@@ -106,6 +144,8 @@ if _CodegenState is not None:
             self.line = 1
             self.column = 0
             self._stack: list[tuple[int, int]] = []
+            self._syntactic: list[tuple[Any, Any, Any, int, int]] = []
+            self._end = _SyntacticEnd(self)
             self.positions: dict[int, RawRange] = {}
 
         def add_indent_tokens(self) -> None:
@@ -130,16 +170,16 @@ if _CodegenState is not None:
             if key not in self.positions:  # a syntactic position recorded already wins
                 self.positions[key] = (line, column, self.line, self.column)
 
-        @contextmanager
         def record_syntactic_position(self, node: Any, *, start_node: Any = None,
-                                      end_node: Any = None) -> Iterator[None]:
-            start = (self.line, self.column)
-            try:
-                yield
-            finally:
-                end = (self.line, self.column)
-                if start_node is not None:
-                    start = self.positions[id(start_node)][:2]
-                if end_node is not None:
-                    end = self.positions[id(end_node)][2:]
-                self.positions[id(node)] = (*start, *end)  # type: ignore[assignment]
+                                      end_node: Any = None) -> _SyntacticEnd:
+            self._syntactic.append((node, start_node, end_node, self.line, self.column))
+            return self._end
+
+        def end_syntactic(self) -> None:
+            node, start_node, end_node, line, column = self._syntactic.pop()
+            start, end = (line, column), (self.line, self.column)
+            if start_node is not None:
+                start = self.positions[id(start_node)][:2]
+            if end_node is not None:
+                end = self.positions[id(end_node)][2:]
+            self.positions[id(node)] = (*start, *end)  # type: ignore[assignment]
