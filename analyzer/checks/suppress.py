@@ -27,6 +27,8 @@ def parse_suppressions(text: str) -> SuppressionTable:
     suppressions found before the error and none after it.
     """
     table: SuppressionTable = {}
+    if _PATTERN.search(text) is None:  # no comment can match: skip tokenizing the whole file
+        return table
     tokens = tokenize.generate_tokens(io.StringIO(text).readline)
     try:
         for tok in tokens:
