@@ -12,7 +12,7 @@ do that work in the worker (``parallel.map_files`` with its own per-file functio
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import libcst as cst
 
@@ -65,8 +65,8 @@ def detach(result: FileAnalysis, positions: bool = True) -> DetachedAnalysis:
     names are still located when a workflow has no graph, since that is reported."""
     if isinstance(result, DetachedAnalysis):
         return result
-    unwritable = {id(w) for w in result.workflows
-                  if w.graph is not None and not _serialisable(w.graph)}
+    trees = {id(w): _tree(w.graph) for w in result.workflows if w.graph is not None}
+    unwritable = {key for key, (_, depth) in trees.items() if depth > SERIALISE_DEPTH}
     needs_positions = positions or any(
         w.graph is None or id(w) in unwritable or any(f.kind in ALWAYS_LOCATED for f in w.facts)
         for w in result.workflows)
@@ -83,7 +83,7 @@ def detach(result: FileAnalysis, positions: bool = True) -> DetachedAnalysis:
             errors.append(_error(result.path, spans.span(getattr(wf.cls, "name", None)),
                                  f"{wf.class_name} {reason}"))
         if graph is not None:
-            for model in _models(graph):
+            for model in trees[id(wf)][0]:
                 _detach_side(model, spans, positions)
         workflows.append(WorkflowAnalysis(
             class_name=wf.class_name,
@@ -115,24 +115,25 @@ and our own validation) refuses to serialise past that depth. About 60 nested ``
 since each is an If and a Branch; the walker's depth limit keeps its graphs well inside."""
 
 
-def _serialisable(graph: Model) -> bool:
-    """Whether ``graph`` can be written as JSON that validates (SEMANTICS §1.2)."""
-    return _depth(graph) <= SERIALISE_DEPTH
-
-
-def _depth(root: Model) -> int:
+def _tree(root: Model) -> tuple[list[Model], int]:
+    """Every schema object inside ``root`` (graph nodes, branches, blocks, functions…), and how
+    deep they nest (``root`` is 1; a list adds no level)."""
+    models: list[Model] = []
     deepest = 0
     stack: list[tuple[Any, int]] = [(root, 1)]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, Model):
+            models.append(item)
             deepest = max(deepest, depth)
-            stack.extend((getattr(item, name), depth + 1) for name in item._fields)
-        elif isinstance(item, (list, tuple)):
+            state = item.__dict__
+            stack.extend((state[name], depth + 1) for name in item._fields
+                         if isinstance(state[name], (Model, list, dict)))
+        elif isinstance(item, list):
             stack.extend((x, depth) for x in item)
         elif isinstance(item, dict):
             stack.extend((x, depth) for x in item.values())
-    return deepest
+    return models, deepest
 
 
 def _error(path: str, span: Span, message: str) -> Diagnostic:
@@ -191,20 +192,6 @@ def _detach_side(model: Model, spans: _Spans, positions: bool) -> None:
             setattr(model, name, spans.span(value) if positions else None)
         else:
             setattr(model, name, _detach_value(value, spans, positions))
-
-
-def _models(root: Model) -> Iterator[Model]:
-    """Every schema object inside ``root`` (graph nodes, branches, blocks, functions…)."""
-    stack: list[Any] = [root]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Model):
-            yield item
-            stack.extend(getattr(item, name) for name in item._fields)
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
 
 
 __all__ = ["DetachedAnalysis", "Ref", "detach"]
