@@ -29,15 +29,16 @@ import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from .analysis import FileAnalysis, analyze_source, read_text
 from .diagnostics import ANALYSIS_ERROR, Diagnostic
 from .python.deep import run_deep
 from .python.limits import check_size, check_text
+
+if TYPE_CHECKING:  # imported where a pool is started: one file never needs them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 R = TypeVar("R")
 FileItem = tuple[Path, str]  # (path to read, path to show)
@@ -290,6 +291,8 @@ def _size(path: Path) -> int:
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker)
 
 
@@ -318,6 +321,9 @@ def _run_pool(files: Sequence[FileItem], tasks: list[tuple[Callable[[FileAnalysi
 
     At most two files per worker are in flight, so a worker that dies takes few files with it;
     the pool is then replaced and the run goes on."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     pending = deque(order)
     in_flight: dict[Future[Any], int] = {}
     suspects: list[int] = []

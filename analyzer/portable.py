@@ -11,12 +11,12 @@ do that work in the worker (``parallel.map_files`` with its own per-file functio
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import libcst as cst
-from pydantic import BaseModel
+
+from wfgraph.schema.base import Model
 
 from .analysis import FileAnalysis, WorkflowAnalysis
 from .diagnostics import ANALYSIS_ERROR, Diagnostic
@@ -79,8 +79,8 @@ def detach(result: FileAnalysis, positions: bool = True) -> DetachedAnalysis:
     names are still located when a workflow has no graph, since that is reported."""
     if isinstance(result, DetachedAnalysis):
         return result
-    unwritable = {id(w) for w in result.workflows
-                  if w.graph is not None and not _serialisable(w.graph)}
+    trees = {id(w): _tree(w.graph) for w in result.workflows if w.graph is not None}
+    unwritable = {key for key, (_, depth) in trees.items() if depth > SERIALISE_DEPTH}
     needs_positions = positions or any(
         w.graph is None or id(w) in unwritable or any(f.kind in ALWAYS_LOCATED for f in w.facts)
         for w in result.workflows)
@@ -97,10 +97,8 @@ def detach(result: FileAnalysis, positions: bool = True) -> DetachedAnalysis:
             errors.append(_error(result.path, spans.span(getattr(wf.cls, "name", None)),
                                  f"{wf.class_name} {reason}"))
         if graph is not None:
-            for model in _models(graph):
-                src = getattr(model, "_src", None)
-                if src is not None:
-                    model._src = spans.located(src) if positions else None
+            for model in trees[id(wf)][0]:
+                _detach_side(model, spans, positions)
         workflows.append(WorkflowAnalysis(
             class_name=wf.class_name,
             cls=spans.ref(wf.cls),  # type: ignore[arg-type]
@@ -126,37 +124,30 @@ ALWAYS_LOCATED = F.DRAWING_CAVEATS
 """Facts every command reports (the graph is incomplete), so located even with positions=False."""
 
 SERIALISE_DEPTH = 128
-"""pydantic-core refuses to serialise models nested deeper than this ("Maximum serialization
-depth exceeded"): about 60 nested ``if`` statements, since each is an If and a Branch."""
+"""Graphs nested deeper than this many objects are not written: pydantic (hence Cloudflare's SDK
+and our own validation) refuses to serialise past that depth. About 60 nested ``if`` statements,
+since each is an If and a Branch; the walker's depth limit keeps its graphs well inside."""
 
 
-def _serialisable(graph: BaseModel) -> bool:
-    """Whether ``graph`` can be written as JSON. Measured on the tree (cheap) and confirmed by
-    pydantic only near the limit."""
-    if _depth(graph) < SERIALISE_DEPTH - 8:
-        return True
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            graph.model_dump(mode="json")
-    except (ValueError, RecursionError):  # PydanticSerializationError is a ValueError
-        return False
-    return True
-
-
-def _depth(root: BaseModel) -> int:
+def _tree(root: Model) -> tuple[list[Model], int]:
+    """Every schema object inside ``root`` (graph nodes, branches, blocks, functions…), and how
+    deep they nest (``root`` is 1; a list adds no level)."""
+    models: list[Model] = []
     deepest = 0
     stack: list[tuple[Any, int]] = [(root, 1)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, BaseModel):
+        if isinstance(item, Model):
+            models.append(item)
             deepest = max(deepest, depth)
-            stack.extend((getattr(item, name), depth + 1) for name in type(item).model_fields)
-        elif isinstance(item, (list, tuple)):
+            state = item.__dict__
+            stack.extend((state[name], depth + 1) for name in item._fields
+                         if isinstance(state[name], (Model, list, dict)))
+        elif isinstance(item, list):
             stack.extend((x, depth) for x in item)
         elif isinstance(item, dict):
             stack.extend((x, depth) for x in item.values())
-    return deepest
+    return models, deepest
 
 
 def _error(path: str, span: Span, message: str) -> Diagnostic:
@@ -216,18 +207,17 @@ def _detach_value(value: Any, spans: _Spans, positions: bool) -> Any:
     return value
 
 
-def _models(root: BaseModel) -> Iterator[BaseModel]:
-    """Every pydantic model inside ``root`` (graph nodes, branches, blocks, functions…)."""
-    stack: list[Any] = [root]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, BaseModel):
-            yield item
-            stack.extend(getattr(item, name) for name in type(item).model_fields)
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
+def _detach_side(model: Model, spans: _Spans, positions: bool) -> None:
+    """A graph node's side attributes without libcst nodes: ``_src`` becomes where it stood
+    (nothing when ``positions`` is off), libcst nodes in any other ``_`` attribute become
+    ``Ref`` records, and everything else is kept as it is."""
+    for name, value in list(vars(model).items()):
+        if not name.startswith("_") or value is None:
+            continue
+        if name == "_src":
+            setattr(model, name, spans.located(value) if positions else None)
+        else:
+            setattr(model, name, _detach_value(value, spans, positions))
 
 
 __all__ = ["DetachedAnalysis", "Ref", "detach"]

@@ -1,4 +1,4 @@
-"""Synthetic inputs for the benchmarks: one large workflow module, and a repository tree.
+"""Synthetic inputs for the benchmarks: large workflow modules of two shapes, and a repository tree.
 
 Everything is generated from a seeded ``random.Random``, so two runs measure the same text.
 The code is shaped like real workflow modules: step declarations with ordinary Python in their
@@ -212,6 +212,51 @@ def large_workflow(steps: int = 2000, helpers: int = 150, seed: int = 1) -> str:
         lines += g.block("        ", "step", max(1, rest // chunks), 1,
                          method_names + function_names, is_method=True)
         lines += g.deep("        ", "step", 40)
+    lines += ["        return {\"done\": True}", ""]
+    return "\n".join(lines) + "\n"
+
+
+def helper_heavy_workflow(helpers: int = 600, runs: int = 8, run_length: int = 120,
+                          depth: int = 30, seed: int = 2) -> str:
+    """A module shaped differently from ``large_workflow``: many small module-level helpers
+    calling each other (chains of helpers, each running a step or two), long flat runs of
+    awaited steps and helper calls in ``run``, and a deeply nested region after each run."""
+    g = _Gen(seed)
+    r = g.rng
+    lines = HEADER.splitlines()
+    names = [f"helper_{i}" for i in range(helpers)]
+    for i, name in enumerate(names):
+        lines += ["", "", f"async def {name}(step, payload):"]
+        lines += g.plain_lines("    ", r.randrange(1, 3))
+        decl, fn = g.step_decl("    ", "step", "helper step", body_lines=r.randrange(0, 3))
+        lines += decl + [f"    value = await {fn}()"]
+        if i + 1 < helpers and r.random() < 0.6:  # call chains: later helpers, never cycles
+            callee = names[r.randrange(i + 1, min(helpers, i + 20))]
+            lines.append(f"    await {callee}(step, payload)")
+        if r.random() < 0.3:
+            lines.append(f"    await step.sleep(\"{name} pause\", \"{r.randrange(1, 60)} seconds\")")
+        lines.append("    return value")
+
+    lines += ["", "", "class HelperHeavyWorkflow(WorkflowEntrypoint):",
+              "    def log(self, message, level=0, extra=None):",
+              "        print(message, level, extra)", "",
+              "    async def run(self, event, step):",
+              "        payload = event[\"payload\"]",
+              "        order = payload[\"order\"]"]
+    for _ in range(runs):
+        for _ in range(run_length):  # a long flat run: one statement after another
+            k = g.uid()
+            choice = r.randrange(4)
+            if choice == 0:
+                decl, fn = g.step_decl("        ", "step", "flat", body_lines=0)
+                lines += decl + [f"        flat_{k} = await {fn}()"]
+            elif choice == 1:
+                lines.append(f"        await step.sleep(\"flat pause {k}\", \"{k % 50 + 1} seconds\")")
+            else:
+                lines.append(f"        await {r.choice(names)}(step, payload)")
+        lines += g.deep("        ", "step", depth)
+        lines += [f"        if payload.get(\"deep helper {g.uid()}\"):"]
+        lines += [f"            await {r.choice(names)}(step, payload)"]
     lines += ["        return {\"done\": True}", ""]
     return "\n".join(lines) + "\n"
 

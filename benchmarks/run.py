@@ -1,31 +1,38 @@
 """wfgraph's speed and memory against the floor: ``python benchmarks/run.py``.
 
-(a) per-file cost: ``analyze_source`` on a large generated workflow (about 2,000 steps, deep
-    nesting, 150 helpers, ~480 KB), divided by libcst's bare ``parse_module`` of the same text
-    (target: at most 1.5×), and by ``ast.parse`` (for information).
-(b) repository scan: ``wfgraph graph DIR`` (a fresh process, as a user runs it) on a generated
-    tree of 5,000 Python files of which 50 hold workflows, divided by the time to read and parse
-    just those 50 files with libcst in one process (target: at most 2×).
-(c) peak memory: the resident set's high-water mark (VmHWM) of a process running ``wfgraph graph`` on the
-    large workflow (target: under 200 MB).
+Whole processes, as users run them (measure.py: interleaved rounds, medians, spread, bytecode
+compiled as an installed package has it), each against its floor measured in the same run:
 
-Times are the best of ``--repeat`` runs (default 5 for (a), 3 for (b)); both sides of each ratio
-are measured in the same run on the same machine. ``--profile`` adds where the time of (a)
-goes, by analysis stage and by function. ``--quick`` uses smaller inputs (a smoke test, not the
-targets). Not part of the test suite.
+(s) start-up: ``wfgraph --version`` and ``wfgraph --help`` against ``python -c "import json"``
+    (target: at most 3×; neither imports libcst, pydantic or networkx).
+(f) one typical file, each of fixtures/realistic/: ``wfgraph graph FILE`` and ``wfgraph check
+    FILE`` against ``python -c "import libcst; libcst.parse_module(open(FILE).read())"`` (target:
+    at most 1.5×): what pre-commit and editors pay per run.
+(l) large generated workflows of two shapes (generate.py): ``large_workflow`` (about 2,000
+    steps, 150 helpers, deep nesting, ~475 KB) and ``helper_heavy_workflow`` (600 small helpers
+    calling each other, long flat runs, deep nesting, ~380 KB): ``wfgraph graph`` (target: at
+    most 1.5×) and ``wfgraph check`` (at most 1.7×) against the same floor on that file.
+(b) repository scan: ``wfgraph graph DIR`` on a generated tree of 5,000 Python files of which 50
+    hold workflows, against reading and parsing just those 50 with libcst in one process (target:
+    at most 2×; worker processes).
+(c) peak memory: the resident set's high-water mark (VmHWM) of ``wfgraph graph`` on each large
+    workflow (target: under 200 MB).
+(a) in one process (information): ``analyze_source`` on the first large workflow against
+    libcst's ``parse_module`` of the same text, and ``ast.parse``.
+
+``--profile`` adds where the time of ``graph`` and ``check`` on the first large workflow goes
+(stages.py). ``--quick`` uses smaller inputs and fewer rounds (a smoke run, not the targets).
+Not part of the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
-import cProfile
 import gc
-import io
 import json
-import os
 import platform
-import pstats
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,92 +45,63 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import measure  # noqa: E402
+from measure import Timing, child_env, interleaved, parse_floor, wfgraph_command  # noqa: E402
 
 from wfgraph.analyzer.analysis import analyze_source  # noqa: E402
-from wfgraph.analyzer.python.deep import run_deep  # noqa: E402
 from wfgraph.analyzer.parallel import cpu_count  # noqa: E402
+from wfgraph.analyzer.python.deep import run_deep  # noqa: E402
 
-TARGET_A, TARGET_B, TARGET_C = 1.5, 2.0, 200.0
+ROOT = HERE.parent
+TARGETS = {"startup": 3.0, "file": 1.5, "graph": 1.5, "check": 1.7, "scan": 2.0, "memory": 200.0,
+           "in-process": 1.5}
 
-
-def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+Row = tuple[str, str, str, str, str, str, "bool | None"]
 
 
-# --- (a) ------------------------------------------------------------------------------------------
+def ratio_row(label: str, ours: Timing, floor: Timing, floor_label: str, target: float) -> Row:
+    ratio = ours.median / floor.median
+    return (label, f"{ours.median:.3f} s ({ours.spread()})",
+            f"{floor_label} {floor.median:.3f} s ({floor.spread()})", f"{ratio:.2f}×",
+            f"{ours.cpu_median / floor.cpu_median:.2f}×", f"≤ {target}×", ratio <= target)
 
 
-def bench_a(text: str, repeat: int) -> dict[str, float]:
-    run_deep(analyze_source, text, "big.py")  # warm: imports, caches
-    t_cst, t_ast, t_wf = [], [], []
-    for _ in range(repeat):  # interleaved, so that noise hits all three alike
-        t_cst.append(best(lambda: run_deep(cst.parse_module, text), 1))
-        t_ast.append(best(lambda: ast.parse(text), 1))
-        t_wf.append(best(lambda: run_deep(analyze_source, text, "big.py"), 1))
-    result = run_deep(analyze_source, text, "big.py")
-    [wf] = result.workflows
-    assert wf.graph is not None and not result.errors
-    return {"libcst": min(t_cst), "ast": min(t_ast), "wfgraph": min(t_wf)}
+# --- (s), (f), (l): whole processes against their floors ---------------------------------------------
 
 
-STAGES = [
-    ("libcst parse_module", "entrypoints.py", "parse_module"),
-    ("module index", "module_index.py", "build"),
-    ("walker: run and helpers", "walker.py", "walk_run"),
-    ("walker: uncalled methods", "functions.py", "analyze_uncalled_methods"),
-    ("functions: fixed point, prune", "functions.py", "finish"),
-    ("payload shapes (SEMANTICS §7)", "analysis.py", "apply_payloads"),
-    ("schema models (Workflow/Graph)", "main.py", "__init__"),
-]
+def bench_startup(rounds: int, env: dict[str, str]) -> list[Row]:
+    wfgraph = wfgraph_command()
+    t = interleaved({"floor": [sys.executable, "-c", "import json"],
+                     "version": [*wfgraph, "--version"], "help": [*wfgraph, "--help"],
+                     "pass": [sys.executable, "-c", "pass"]}, rounds, env)
+    floor = 'python -c "import json"'
+    return [ratio_row("(s) wfgraph --version", t["version"], t["floor"], floor, TARGETS["startup"]),
+            ratio_row("    wfgraph --help", t["help"], t["floor"], floor, TARGETS["startup"]),
+            (f"    (python -c pass: {t['pass'].median:.3f} s)", "", "", "", "", "(info)", None)]
 
 
-def profile_a(text: str, top: int = 25) -> str:
-    profiler = cProfile.Profile()
-    run_deep(profiler.runcall, analyze_source, text, "big.py")
-    stats = pstats.Stats(profiler)
-    total = max(v[3] for k, v in stats.stats.items() if k[2] == "analyze_source")  # type: ignore[attr-defined]
-    out = io.StringIO()
-    out.write(f"\nWhere the time of (a) goes (cProfile, which inflates Python-heavy parts; "
-              f"total {total:.2f} s):\n")
-    for label, filename, func in STAGES:
-        cum = sum(v[3] for k, v in stats.stats.items()  # type: ignore[attr-defined]
-                  if k[0].endswith(filename) and k[2] == func)
-        out.write(f"  {label:34} {cum:7.3f} s  {100 * cum / total:5.1f} %\n")
-    out.write(f"\nTop {top} functions by own time:\n")
-    rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]  # type: ignore[attr-defined]
-    for (filename, line, func), (cc, nc, tt, ct, _) in rows:
-        where = _short(filename)
-        out.write(f"  {tt:7.3f} s own {ct:7.3f} s cum {nc:9d} calls  {where}:{line}({func})\n")
-    out.write(f"\nTop {top} of wfgraph's own functions by cumulative time:\n")
-    ours = [kv for kv in stats.stats.items() if "/analyzer/" in kv[0][0] or "/schema/" in kv[0][0]]  # type: ignore[attr-defined]
-    for (filename, line, func), (cc, nc, tt, ct, _) in sorted(ours, key=lambda kv: kv[1][3], reverse=True)[:top]:
-        out.write(f"  {ct:7.3f} s cum {tt:7.3f} s own {nc:9d} calls  {_short(filename)}:{line}({func})\n")
-    return out.getvalue()
-
-
-def _short(filename: str) -> str:
-    for marker in ("/site-packages/", "/analyzer/", "/schema/", "/lib/python"):
-        if marker in filename:
-            return marker.strip("/") + "/" + filename.split(marker, 1)[1]
-    return filename
+def bench_files(paths: list[Path], rounds: int, env: dict[str, str],
+                targets: tuple[float, float], label: str) -> list[Row]:
+    """``graph`` and ``check`` on each file against the parse floor on that file."""
+    wfgraph, rows = wfgraph_command(), []
+    for path in paths:
+        t = interleaved({"floor": parse_floor(path), "graph": [*wfgraph, "graph", str(path)],
+                         "check": [*wfgraph, "check", str(path)]}, rounds, env)
+        size = f"{path.stat().st_size / 1024:.0f} KB" if path.stat().st_size > 20_000 else \
+            f"{len(path.read_text(encoding='utf-8').splitlines())} lines"
+        rows.append(ratio_row(f"{label} wfgraph graph {path.name} ({size})", t["graph"],
+                              t["floor"], "parse", targets[0]))
+        rows.append(ratio_row(f"    wfgraph check {path.name}", t["check"], t["floor"], "parse",
+                              targets[1]))
+    return rows
 
 
 # --- (b) ------------------------------------------------------------------------------------------
 
 
-def wfgraph_command() -> list[str]:
-    return [sys.executable, "-m", "wfgraph.analyzer"]
-
-
-def bench_b(root: Path, files: int, workflows: int, repeat: int) -> dict[str, float]:
+def bench_scan(root: Path, files: int, workflows: int, repeat: int, env: dict[str, str]) -> list[Row]:
     found = generate.repo_tree(root, files=files, workflows=workflows)
-    texts = [p.read_text() for p in found]
+    kb = sum(p.stat().st_size for p in found) / 1024
     for path in root.rglob("*.py"):  # a warm file cache for both sides
         path.read_bytes()
 
@@ -131,101 +109,67 @@ def bench_b(root: Path, files: int, workflows: int, repeat: int) -> dict[str, fl
         for path in found:
             cst.parse_module(path.read_text(encoding="utf-8"))
 
-    t_parse = min(best(lambda: run_deep(parse_all), 1) for _ in range(repeat))
+    floor = min(_best(lambda: run_deep(parse_all)) for _ in range(repeat))
+    command = [*wfgraph_command(), "graph", str(root), "--compact"]
 
-    def cli(env: dict[str, str] | None = None) -> float:
+    def cli(extra: dict[str, str] | None = None) -> float:
         start = time.perf_counter()
-        proc = subprocess.run([*wfgraph_command(), "graph", str(root), "--compact"],
-                              capture_output=True, text=True, env={**os.environ, **(env or {})})
+        proc = subprocess.run(command, capture_output=True, text=True, env={**env, **(extra or {})})
         elapsed = time.perf_counter() - start
         assert proc.returncode == 0, proc.stderr
         assert len(json.loads(proc.stdout)) == workflows, "every workflow, nothing ignored"
         return elapsed
 
+    cli()  # bytecode
     t_cli = min(cli() for _ in range(repeat))
     t_serial = min(cli({"WFGRAPH_JOBS": "1"}) for _ in range(max(1, repeat - 1)))
+    ratio = t_cli / floor
+    return [(f"(b) wfgraph graph DIR: {files:,} files, {workflows} workflows", f"{t_cli:.2f} s (best)",
+             f"parse the {workflows} ({kb:.0f} KB) {floor:.2f} s", f"{ratio:.2f}×", "",
+             f"≤ {TARGETS['scan']}×", ratio <= TARGETS["scan"]),
+            ("    same, one process (WFGRAPH_JOBS=1)", f"{t_serial:.2f} s", "",
+             f"{t_serial / floor:.2f}×", "", "(info)", None)]
+
+
+def _best(fn) -> float:  # type: ignore[no-untyped-def]
+    gc.collect()
     start = time.perf_counter()
-    subprocess.run([*wfgraph_command(), "--version"], capture_output=True, check=True)
-    t_start = time.perf_counter() - start
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import wfgraph.analyzer.cli, wfgraph.analyzer.commands.graph, "
-                    "wfgraph.analyzer.analysis"], check=True)
-    t_imports = time.perf_counter() - start
-    from wfgraph.analyzer.project.files import collect_files
-
-    t_walk = best(lambda: collect_files([root]), 1)
-    return {"parse50": t_parse, "cli": t_cli, "cli_serial": t_serial, "startup": t_start,
-            "imports": t_imports, "walk": t_walk, "kb": sum(len(t) for t in texts) / 1024}
+    fn()
+    return time.perf_counter() - start
 
 
-# --- (c) ------------------------------------------------------------------------------------------
-
-PEAK = r'''
-def peak_bytes():
-    # VmHWM: this process's own high-water mark. (ru_maxrss is not: Linux carries it over from
-    # the parent across fork and exec, so a child of a big process reports at least its size.)
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    import resource
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak * (1 if sys.platform == "darwin" else 1024)
-'''
-
-MEMORY = r'''
-import sys, io
-from wfgraph.analyzer.cli import main
-out = io.StringIO()
-sys.stdout = out
-code = main(["graph", sys.argv[1]])
-sys.stdout = sys.__stdout__
-assert code == 0 and len(out.getvalue()) > 1000
-''' + PEAK + '''
-print(peak_bytes())
-'''
-
-BASELINE = r'''
-import sys
-import wfgraph.analyzer.cli, wfgraph.analyzer.commands.graph, wfgraph.analyzer.analysis
-''' + PEAK + '''
-print(peak_bytes())
-'''
-
-PARSE_ONLY = r'''
-import sys
-import libcst
-from wfgraph.analyzer.python.deep import run_deep
-module = run_deep(libcst.parse_module, open(sys.argv[1], encoding="utf-8").read())
-''' + PEAK + '''
-print(peak_bytes())
-'''
-
-TRACEMALLOC = r'''
-import sys, tracemalloc
-from wfgraph.analyzer.analysis import analyze_source
-from wfgraph.analyzer.python.deep import run_deep
-text = open(sys.argv[1], encoding="utf-8").read()
-tracemalloc.start()
-result = run_deep(analyze_source, text, "big.py")
-data = result.workflows[0].graph.model_dump(mode="json")
-print(tracemalloc.get_traced_memory()[1])
-'''
+# --- (c), (a) -------------------------------------------------------------------------------------
 
 
-def bench_c(path: Path, with_tracemalloc: bool) -> dict[str, float]:
-    def child(code: str) -> float:
-        proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
-                              text=True, check=True)
-        return int(proc.stdout.strip().splitlines()[-1]) / 1e6
+def bench_memory(paths: list[Path], env: dict[str, str], with_tracemalloc: bool) -> list[Row]:
+    rows: list[Row] = []
+    for path in paths:
+        rss = measure.peak_mb(measure.MEMORY, path, env)
+        parse = measure.peak_mb(measure.PARSE_ONLY, path, env)
+        rows.append((f"(c) peak RSS, wfgraph graph {path.name}", f"{rss:.0f} MB",
+                     f"libcst parse alone {parse:.0f} MB", f"{rss / parse:.2f}×", "",
+                     f"< {TARGETS['memory']:.0f} MB", rss < TARGETS["memory"]))
+        if with_tracemalloc:
+            rows.append(("    Python allocations at peak (tracemalloc)",
+                         f"{measure.peak_mb(measure.TRACEMALLOC, path, env):.0f} MB", "", "", "",
+                         "(info)", None))
+    rows.append(("    after imports, before reading anything",
+                 f"{measure.peak_mb(measure.BASELINE, paths[0], env):.0f} MB", "", "", "", "(info)", None))
+    return rows
 
-    out = {"rss": child(MEMORY), "baseline": child(BASELINE), "libcst": child(PARSE_ONLY)}
-    if with_tracemalloc:
-        out["tracemalloc"] = child(TRACEMALLOC)
-    return out
+
+def bench_in_process(text: str, repeat: int) -> list[Row]:
+    run_deep(analyze_source, text, "big.py")  # warm: imports, caches
+    t_cst, t_ast, t_wf = [], [], []
+    for _ in range(repeat):  # interleaved, so that noise hits all three alike
+        t_cst.append(_best(lambda: run_deep(cst.parse_module, text)))
+        t_ast.append(_best(lambda: ast.parse(text)))
+        t_wf.append(_best(lambda: run_deep(analyze_source, text, "big.py")))
+    ratio = min(t_wf) / min(t_cst)
+    return [(f"(a) analyze_source in one process, {len(text) / 1024:.0f} KB", f"{min(t_wf):.2f} s (best)",
+             f"libcst parse {min(t_cst):.2f} s", f"{ratio:.2f}×", "", f"≤ {TARGETS['in-process']}×",
+             ratio <= TARGETS["in-process"]),
+            ("", "", f"ast.parse {min(t_ast):.3f} s", f"{min(t_wf) / min(t_ast):.1f}×", "", "(info)", None)]
 
 
 # --- the table ------------------------------------------------------------------------------------
@@ -233,70 +177,61 @@ def bench_c(path: Path, with_tracemalloc: bool) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small inputs: a smoke run")
-    parser.add_argument("--profile", action="store_true", help="where the time of (a) goes")
+    parser.add_argument("--quick", action="store_true", help="small inputs, few rounds: a smoke run")
+    parser.add_argument("--profile", action="store_true", help="where the time of graph and check goes")
     parser.add_argument("--tracemalloc", action="store_true", help="also Python-level peak of (c)")
-    parser.add_argument("--repeat", type=int, default=0, help="runs per measurement")
-    parser.add_argument("--only", default="abc", help="which benchmarks (default: abc)")
+    parser.add_argument("--rounds", type=int, default=0, help="rounds per whole-process group")
+    parser.add_argument("--only", default="sflbca", help="which benchmarks (default: sflbca)")
     parser.add_argument("--keep", metavar="DIR", help="generate the inputs in DIR and keep them")
     args = parser.parse_args()
 
-    steps, files, workflows = (300, 500, 10) if args.quick else (2000, 5000, 50)
-    text = generate.large_workflow(steps=steps)
+    quick = args.quick
+    rounds = args.rounds or (3 if quick else 7)
+    large_rounds = args.rounds or (2 if quick else 5)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="wfgraph-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    big = work / "big_workflow.py"
-    big.write_text(text, encoding="utf-8")
+    env = child_env(work)
+    shapes = [("big_workflow.py", generate.large_workflow(steps=300 if quick else 2000)),
+              ("helper_heavy.py", generate.helper_heavy_workflow(
+                  helpers=100 if quick else 600, runs=2 if quick else 8))]
+    large = []
+    for name, text in shapes:
+        (work / name).write_text(text, encoding="utf-8")
+        large.append(work / name)
 
-    print(f"wfgraph benchmarks: Python {platform.python_version()}, libcst "
-          f"{_version('libcst')}, {platform.machine()}, {cpu_count()} CPUs usable, "
-          f"{platform.system()}")
-    rows = []
-    if "a" in args.only:
-        a = bench_a(text, args.repeat or 5)
-        ratio = a["wfgraph"] / a["libcst"]
-        rows.append((f"(a) analyse_source, {len(text) / 1024:.0f} KB workflow",
-                     f"{a['wfgraph']:.2f} s", f"libcst parse {a['libcst']:.2f} s",
-                     f"{ratio:.2f}×", f"≤ {TARGET_A}×", ratio <= TARGET_A))
-        rows.append(("", "", f"ast.parse {a['ast']:.3f} s", f"{a['wfgraph'] / a['ast']:.1f}×",
-                     "(info)", None))
+    print(f"wfgraph benchmarks: Python {platform.python_version()}, libcst {_version('libcst')}, "
+          f"{platform.machine()}, {cpu_count()} CPUs usable, {platform.system()}; "
+          f"{rounds} rounds ({large_rounds} for large files), medians (lowest–highest)")
+    rows: list[Row] = []
+    if "s" in args.only:
+        rows += bench_startup(rounds, env)
+    if "f" in args.only:
+        realistic = sorted((ROOT / "fixtures" / "realistic").glob("*.py"))
+        rows += bench_files(realistic, rounds, env, (TARGETS["file"], TARGETS["file"]), "(f)")
+    if "l" in args.only:
+        rows += bench_files(large, large_rounds, env, (TARGETS["graph"], TARGETS["check"]), "(l)")
     if "b" in args.only:
-        tree = work / "repo"
-        b = bench_b(tree, files, workflows, args.repeat or 3)
-        ratio = b["cli"] / b["parse50"]
-        rows.append((f"(b) wfgraph graph DIR: {files:,} files, {workflows} workflows",
-                     f"{b['cli']:.2f} s", f"parse the {workflows} ({b['kb']:.0f} KB) {b['parse50']:.2f} s",
-                     f"{ratio:.2f}×", f"≤ {TARGET_B}×", ratio <= TARGET_B))
-        rows.append(("    same, one process (WFGRAPH_JOBS=1)", f"{b['cli_serial']:.2f} s", "",
-                     f"{b['cli_serial'] / b['parse50']:.2f}×", "(info)", None))
-        rows.append(("    of which: start-up (wfgraph --version)", f"{b['startup']:.2f} s", "", "",
-                     "(info)", None))
-        rows.append(("    of which: walk + text test (in process)", f"{b['walk']:.2f} s", "", "",
-                     "(info)", None))
+        files, workflows = (500, 10) if quick else (5000, 50)
+        rows += bench_scan(work / "repo", files, workflows, 2 if quick else 3, env)
     if "c" in args.only:
-        c = bench_c(big, args.tracemalloc)
-        rows.append((f"(c) peak RSS, wfgraph graph on the large workflow", f"{c['rss']:.0f} MB",
-                     f"libcst parse alone {c['libcst']:.0f} MB", f"{c['rss'] / c['libcst']:.2f}×",
-                     f"< {TARGET_C:.0f} MB", c["rss"] < TARGET_C))
-        rows.append(("    after imports, before reading anything", f"{c['baseline']:.0f} MB", "", "",
-                     "(info)", None))
-        if "tracemalloc" in c:
-            rows.append(("    Python allocations at peak (tracemalloc)", f"{c['tracemalloc']:.0f} MB",
-                         "", "", "(info)", None))
+        rows += bench_memory(large, env, args.tracemalloc)
+    if "a" in args.only:
+        rows += bench_in_process(shapes[0][1], 2 if quick else 5)
     print(_table(rows))
     if args.profile:
-        print(profile_a(text))
+        from stages import profile_command
+
+        for command in ("graph", "check"):
+            print(profile_command(command, large[0]))
     if not args.keep:
-        import shutil
-
         shutil.rmtree(work, ignore_errors=True)
-    return 0 if all(r[5] in (True, None) for r in rows) else 1
+    return 0 if all(r[6] in (True, None) for r in rows) else 1
 
 
-def _table(rows: list[tuple]) -> str:  # type: ignore[type-arg]
-    head = ("benchmark", "wfgraph", "floor", "ratio", "target", "met")
-    cells = [head] + [(*r[:5], "" if r[5] is None else ("yes" if r[5] else "NO")) for r in rows]
-    widths = [max(len(str(c[i])) for c in cells) for i in range(6)]
+def _table(rows: list[Row]) -> str:
+    head = ("benchmark", "wfgraph", "floor", "ratio", "CPU ratio", "target", "met")
+    cells = [head] + [(*r[:6], "" if r[6] is None else ("yes" if r[6] else "NO")) for r in rows]
+    widths = [max(len(str(c[i])) for c in cells) for i in range(7)]
     lines = []
     for n, c in enumerate(cells):
         lines.append("| " + " | ".join(str(x).ljust(w) for x, w in zip(c, widths)) + " |")

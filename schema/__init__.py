@@ -1,4 +1,8 @@
-"""Models of Cloudflare's ``GET …/workflows/{name}/versions/{id}/graph`` response."""
+"""Models of Cloudflare's ``GET …/workflows/{name}/versions/{id}/graph`` response.
+
+Plain classes (``models.py``) that importing does not tie to pydantic; ``validation.py`` derives
+pydantic models from them for validation and for the JSON Schema below.
+"""
 
 from __future__ import annotations
 

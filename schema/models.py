@@ -1,43 +1,32 @@
-"""Pydantic v2 models of Cloudflare's workflow version-graph API response.
+"""Cloudflare's workflow version-graph API response, as the classes the analyzer builds.
 
-The shapes follow the API exactly (docs/cloudflare-parser.md §1–§2, SEMANTICS §1): a
-discriminated union on ``type``, ``extra="forbid"``, fields declared in the key order the
-parser emits so that ``model_dump`` yields byte-stable JSON (SEMANTICS §1.4). Optional keys
+The shapes follow the API exactly (docs/cloudflare-parser.md §1–§2, SEMANTICS §1): a union of
+node classes told apart by ``type``, no keys beyond those declared, keys declared in the order
+the parser emits them so that the output is byte-stable (SEMANTICS §1.4). Optional keys
 (``starts``, ``resolves``, ``payload``) are *absent* when unknown, never ``null``; keys that the
 API types as nullable (``condition``, ``options``, ``*_block``) stay present with ``null``.
+
+This is the one definition of the schema. The classes are plain objects (``base.Model``), so
+that analysing and writing a graph never imports pydantic; ``validation.py`` derives pydantic
+models from these declarations for validation and JSON Schema, and ``encode.py`` writes them.
+Unions of these classes (``Node``, ``JsonShape``) are discriminated by ``type``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_serializer
+from .base import Model
 
 Duration = Union[int, str]
 """Milliseconds as an integer, or a human-readable string kept verbatim (or a sentinel)."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
-
-    # Keys dropped from the output when their value is None (SEMANTICS §1.4).
-    _omit_when_none: ClassVar[frozenset[str]] = frozenset()
-
-    @model_serializer(mode="wrap")
-    def _drop_unknown_optionals(self, handler: Any) -> Any:
-        data = handler(self)
-        if self._omit_when_none and isinstance(data, dict):
-            for key in self._omit_when_none:
-                if data.get(key, 0) is None:
-                    del data[key]
-        return data
-
-
-class _Located(_Model):
+class _Located(Model):
     """A graph node that remembers the source it came from (the side table of docs/design.md)."""
 
-    _src: Any = PrivateAttr(default=None)
+    _src = None
     """The libcst node this graph node was derived from; never serialised."""
 
 
@@ -45,24 +34,25 @@ class _Numbered(_Located):
     _omit_when_none = frozenset({"starts", "resolves"})
 
 
-# Side information for diagrams (SEMANTICS §9): what the JSON cannot say, kept beside the nodes
-# as private attributes, never serialised. Values are plain data (text, numbers, tuples and the
-# walker's frozen records), so they survive worker processes (``portable.detach``).
+# Side information, kept beside the nodes as ``_`` attributes, never serialised: what diagrams
+# show beyond the JSON (SEMANTICS §9) and what ``wfgraph diff`` compares (SEMANTICS §10). Values
+# are plain data (text, numbers, tuples and the walker's frozen records), so they survive worker
+# processes (``portable.detach``). The class attributes are the defaults.
 
 
-class _Sequence(_Model):
+class _Sequence(Model):
     """A container of a node sequence: where its paths end and the step-less guards in it."""
 
-    _exit: Any = PrivateAttr(default=None)
+    _exit = None
     """How the sequence ends when it does not just fall through: ``raise`` (with the exception as
     written), ``return``, ``break`` or ``continue``."""
-    _guards: Any = PrivateAttr(default=())
+    _guards = ()
     """Step-less ``if`` statements (dropped from the JSON, SEMANTICS §5) whose branches leave the
     sequence, each with the index of the node it stands before."""
 
 
 class _Named(_Numbered):
-    _name_src: Any = PrivateAttr(default=None)
+    _name_src = None
     """The name as the source wrote it, when it is neither a string literal nor a constant: an
     f-string's text with its placeholders (``embed chunk {index}``), a dynamic expression's
     source. Diagrams label f-string names with it (SEMANTICS §9); ``wfgraph diff`` compares names
@@ -81,30 +71,30 @@ class UnknownShape(_Located):
 
 class ObjectShape(_Located):
     type: Literal["object"] = "object"
-    fields: dict[str, "JsonShape"]
+    fields: dict[str, JsonShape]
 
 
-JsonShape = Annotated[Union[UnknownShape, ObjectShape], Field(discriminator="type")]
+JsonShape = Union[UnknownShape, ObjectShape]
 
 
 # --- step nodes ----------------------------------------------------------------------------
 
 
-class Retries(_Model):
+class Retries(Model):
     limit: int
     delay: Duration
     backoff: Literal["constant", "linear", "exponential"]
 
 
-class StepConfig(_Model):
+class StepConfig(Model):
     retries: Retries
     timeout: Duration
 
 
 class StepDo(_Named, _Sequence):
-    _config_keys: Any = PrivateAttr(default=frozenset())
+    _config_keys = frozenset()
     """The config fields the source writes out (``retries.limit``…), even at their defaults."""
-    _decl: int | None = PrivateAttr(default=None)
+    _decl = None
     """Which ``@step.do`` declaration runs here: an index into the walk's declarations
     (``WorkflowAnalysis.declarations``), whose function body ``wfgraph diff`` compares to tell a
     rename from a new step (SEMANTICS §10.2). An index, not the text: rendering every body
@@ -113,7 +103,7 @@ class StepDo(_Named, _Sequence):
     type: Literal["step_do"] = "step_do"
     name: str
     config: StepConfig
-    nodes: list["Node"] = Field(default_factory=list)
+    nodes: list[Node] = []
     starts: int | None = None
     resolves: int | None = None
 
@@ -134,15 +124,14 @@ class StepSleepUntil(_Named):
     resolves: int | None = None
 
 
-class WaitOptions(_Model):
+class WaitOptions(Model):
     event_type: str
     timeout: Duration
 
 
 class StepWaitForEvent(_Named):
     _omit_when_none = frozenset({"payload", "starts", "resolves"})
-
-    _event_type_src: Any = PrivateAttr(default=None)
+    _event_type_src = None
     """The event type as the source wrote it (like ``_name_src``)."""
 
     type: Literal["step_wait_for_event"] = "step_wait_for_event"
@@ -157,37 +146,36 @@ class StepWaitForEvent(_Named):
 
 
 class Loop(_Located, _Sequence):
-    _header: Any = PrivateAttr(default=None)
-    """The loop's header as written (``for chunk in chunks``, ``while not done``)."""
-    _trips: Any = PrivateAttr(default=None)
-    """Its static trip count (SEMANTICS §8.1), when the source states one."""
-    _orelse: Any = PrivateAttr(default=None)
-    """Its ``else`` clause: how many of the nodes after the loop (and of their sequence's guards)
-    it holds, and how it ends."""
+    _header = None
+    """The loop's header as written, shortened (``for chunk in chunks``)."""
+    _trips = None
+    """Its static trip count, when there is one (SEMANTICS §8.1)."""
+    _orelse = None
+    """Its ``else`` clause: how many nodes after the loop it holds, and how they end."""
 
     type: Literal["loop"] = "loop"
-    nodes: list["Node"]
+    nodes: list[Node]
 
 
 class Parallel(_Located):
     type: Literal["parallel"] = "parallel"
     kind: Literal["all", "any", "all_settled", "race"]
-    nodes: list["Node"]
+    nodes: list[Node]
 
 
 class Block(_Located, _Sequence):
     """A sequence of nodes (try/catch/finally blocks; a dependency chain, SEMANTICS §4.6)."""
 
     type: Literal["block"] = "block"
-    nodes: list["Node"]
+    nodes: list[Node]
 
 
 class Try(_Located):
-    _handlers: Any = PrivateAttr(default=())
-    """Each ``except`` clause: its type as written (None for a bare ``except:``) and how it ends
-    (None: the workflow goes on after the ``try``), with or without steps."""
-    _body_exit: Any = PrivateAttr(default=None)
-    """How the ``try`` body ends when it has no steps (``try_block`` is null) but does exit."""
+    _handlers = ()
+    """Each ``except`` clause: its type as written and how its body ends (re-raises, returns,
+    or goes on)."""
+    _body_exit = None
+    """How the body ends when it has no steps (and so no ``try_block``)."""
 
     type: Literal["try"] = "try"
     try_block: Block | None
@@ -197,7 +185,7 @@ class Try(_Located):
 
 class Branch(_Sequence):
     condition: str | None
-    nodes: list["Node"]
+    nodes: list[Node]
 
 
 class If(_Located):
@@ -212,8 +200,8 @@ class Switch(_Located):
 
 
 class FunctionCall(_Numbered):
-    _args: Any = PrivateAttr(default=None)
-    """The call's literal arguments as written, when short (``"delivered"``)."""
+    _args = None
+    """The call's short literal arguments as written (diagram labels, SEMANTICS §9)."""
 
     type: Literal["function_call"] = "function_call"
     name: str
@@ -230,11 +218,11 @@ class FunctionDef(_Located, _Sequence):
     """An entry of ``workflow.functions`` (docs/cloudflare-parser.md §2.11): ``name, nodes, type``."""
 
     name: str
-    nodes: list["Node"]
+    nodes: list[Node]
     type: Literal["function_def"] = "function_def"
 
 
-class Start(_Model):
+class Start(Model):
     """In the API's node union, never emitted by wfgraph (SEMANTICS §1.3)."""
 
     _omit_when_none = frozenset({"payload"})
@@ -243,27 +231,24 @@ class Start(_Model):
     class_name: str
     payload: JsonShape | None = None
     functions: dict[str, FunctionDef]
-    nodes: list["Node"]
+    nodes: list[Node]
 
 
-Node = Annotated[
-    Union[
-        StepDo,
-        StepSleep,
-        StepSleepUntil,
-        StepWaitForEvent,
-        Loop,
-        Parallel,
-        Try,
-        Block,
-        If,
-        Switch,
-        FunctionCall,
-        Break,
-        Start,
-        FunctionDef,
-    ],
-    Field(discriminator="type"),
+Node = Union[
+    StepDo,
+    StepSleep,
+    StepSleepUntil,
+    StepWaitForEvent,
+    Loop,
+    Parallel,
+    Try,
+    Block,
+    If,
+    Switch,
+    FunctionCall,
+    Break,
+    Start,
+    FunctionDef,
 ]
 
 STEP_TYPES = (StepDo, StepSleep, StepSleepUntil, StepWaitForEvent)
@@ -281,20 +266,15 @@ class Workflow(_Sequence):
     nodes: list[Node]
 
 
-class Graph(_Model):
+class Graph(Model):
     version: int = 1
     workflow: Workflow
 
 
-class VersionGraphResponse(_Model):
+class VersionGraphResponse(Model):
     id: str
     class_name: str
     created_on: datetime
     modified_on: datetime
     workflow_id: str
     graph: Graph | None
-
-
-for _model in list(globals().values()):
-    if isinstance(_model, type) and issubclass(_model, BaseModel) and _model is not BaseModel:
-        _model.model_rebuild()

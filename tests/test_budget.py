@@ -8,10 +8,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wfgraph.analyzer.analysis import analyze_source
 from wfgraph.analyzer.python.trip_count import iterable_length
-from wfgraph.analyzer.checks.budget import BudgetResult, check_budget
+from wfgraph.analyzer.checks.budget import BudgetResult, check_budget, strongly_connected
 from wfgraph.analyzer.checks.budget_codes import Limit, limit_for
 from wfgraph.analyzer.checks.rule import Shared
 from wfgraph.analyzer.cli import main
@@ -429,3 +431,16 @@ def test_helpers_that_run_never_calls_are_not_a_bound_of_zero() -> None:
 def test_logging_the_step_object_is_not_an_unknown() -> None:
     result = budget(workflow(STEPS, "await a()", "print(step)", "logger.info('step %s', step)"))
     assert (result.count, result.unbounded, result.diagnostics) == (1, False, [])
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(st.dictionaries(st.sampled_from("abcdefgh"), st.lists(st.sampled_from("abcdefgh")), max_size=8))
+def test_strongly_connected_components_match_networkx(calls: dict[str, list[str]]) -> None:
+    """The budget's cycle finder (SEMANTICS §8: recursion through counted steps) without
+    networkx, which only the diagram commands import."""
+    import networkx as nx
+
+    edges = {name: [c for c in callees if c in calls] for name, callees in calls.items()}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(edges)
+    graph.add_edges_from((a, b) for a, bs in edges.items() for b in bs)
+    expected = {frozenset(c) for c in nx.strongly_connected_components(graph)}
+    assert set(strongly_connected(edges)) == expected

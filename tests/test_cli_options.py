@@ -16,7 +16,7 @@ import pytest
 
 from wfgraph.analyzer.checks.catalog import CATALOG
 from wfgraph.analyzer.cli import main
-from wfgraph.analyzer.emit.json import envelope
+from wfgraph.analyzer.emit.json import dumps, envelope
 from wfgraph.schema import Graph
 
 from conftest import FIXTURES, ROOT, fixture_sources
@@ -226,7 +226,7 @@ def test_schema_default_describes_graphs_default_output_and_every_golden_validat
     assert len(goldens) > 50
     for name, data in goldens:
         assert not list(graph_validator.iter_errors(data)), name
-        response = envelope(data["workflow"]["class_name"], Graph.model_validate(data))
+        response = json.loads(dumps(envelope(data["workflow"]["class_name"], Graph.model_validate(data))))
         assert not list(envelope_validator.iter_errors(response)), name
         assert list(envelope_validator.iter_errors(data)), "a bare graph is not an envelope"
     assert run("schema", "--graph", "--envelope").returncode == 2

@@ -11,7 +11,7 @@ import pytest
 from cloudflare.types.workflows import VersionGraphResponse as CloudflareResponse
 
 from wfgraph.analyzer.commands.graph import run_graph
-from wfgraph.analyzer.emit.json import envelope
+from wfgraph.analyzer.emit.json import dumps, envelope
 from wfgraph.schema import Graph
 
 from conftest import FIXTURES, ROOT, fixture_sources
@@ -54,7 +54,7 @@ def test_fixture_graph(source: Path, update_golden: bool) -> None:
     for class_name, data in graphs_of(out).items():
         ours = Graph.model_validate(data)
         assert ours.model_dump(mode="json") == data
-        response = envelope(class_name, ours)
+        response = json.loads(dumps(envelope(class_name, ours)))
         CloudflareResponse.model_validate(response)
 
 

@@ -8,11 +8,15 @@ import json
 
 import libcst as cst
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from wfgraph.analyzer.python import parse
 from wfgraph.analyzer.analysis import analyze_source
 
 from conftest import fixture_sources
+from test_properties import programs
+
+PIECEWISE_FROM, PIECE = parse.PIECEWISE_FROM, parse.PIECE
 
 SOURCES = fixture_sources()
 
@@ -67,3 +71,40 @@ def test_small_files_are_parsed_whole(monkeypatch) -> None:
     monkeypatch.setattr(parse._Pieces, "module", lambda self, tree: pytest.fail("split"))
     text = "x = 1\n"
     assert parse.parse_module(text).code == text
+
+
+AWKWARD = {
+    "crlf": "import x\r\n\r\n\r\nclass A:\r\n    def f(self):\r\n        return 1\r\n\r\n    # end of A\r\n\r\ndef g():\r\n    pass\r\n",
+    "tabs": "class A:\n\tdef f(self):\n\t\tif x:\n\t\t\treturn 1\n\t# a comment\n\tdef g(self):\n\t\tpass\n",
+    "two_then_four": "if a:\n  b = 1\n\n\nclass A:\n    def f(self):\n        return [\n  1,\n        ]\n",
+    "comments_everywhere": "# head\n\nclass A:  # trailing\n    # before f\n    @dec\n    def f(self):\n        x = 1\n"
+                           "    # after f, indented\n# at column 0 inside A\n    def g(self):\n        pass\n"
+                           "        # deeper, after g\n\n# end\n",
+    "no_final_newline": "class A:\n    def f(self):\n        return 1",
+    "odd_trailing_whitespace": "class A:\n    def f(self):\n        x = 1\n\n \n\t\t\t \t#c\n   \t\t \t\n \t\t#d\n",
+    "continuations": "class A:\n    def f(self,\n          a):\n        return a + \\\n            1\n    x = (\n1)\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(AWKWARD))
+def test_pieces_write_back_what_a_whole_parse_does(name: str, tiny_pieces) -> None:
+    """The pieces are put together without a check by code generation (the preamble fixes the
+    default indentation and newline, and each piece must sit at its block's indentation), so
+    awkward layouts are compared with libcst's own whole parse here."""
+    text = AWKWARD[name]
+    assert parse.parse_module(text).code == cst.parse_module(text).code
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(programs())
+def test_pieces_of_any_program_write_back_what_a_whole_parse_does(text: str) -> None:
+    parse.PIECEWISE_FROM, parse.PIECE = 0, 10
+    try:
+        try:
+            whole = cst.parse_module(text)
+        except Exception:  # noqa: BLE001 - not Python that libcst reads: nothing to compare
+            return
+        assert parse.parse_module(text).code == whole.code
+    finally:
+        parse.PIECEWISE_FROM, parse.PIECE = PIECEWISE_FROM, PIECE

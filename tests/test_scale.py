@@ -197,6 +197,45 @@ def test_detached_analysis_keeps_graphs_facts_and_positions() -> None:
     assert detached.source is not None and detached.source.line_text(1) == full.source.line_text(1)
 
 
+def test_side_attributes_of_graph_nodes_cross_to_the_caller_without_libcst_nodes() -> None:
+    """Any ``_`` attribute the walker sets on a node (``_src``, and whatever the diagrams add)
+    survives detach and pickling; libcst nodes in them become ``Ref`` records with positions."""
+    from wfgraph.analyzer.portable import Ref
+
+    path = FIXTURES / "realistic" / "order_pipeline.py"
+    full = analyze_file(path)
+    [node, *_] = [n for n in _graph_nodes(full.workflows[0].graph) if n._src is not None]
+    site = node._src
+    node._exits = [site, "return"]
+    node._label = "a label"
+    detached = pickle.loads(pickle.dumps(detach(full)))
+    [same, *_] = [n for n in _graph_nodes(detached.workflows[0].graph) if n._src is not None]
+    assert same._label == "a label" and same._exits[1] == "return"
+    assert isinstance(same._exits[0], Ref) and same._exits[0].span == full.span(site)
+    assert same._src == full.span(site)
+
+
+def test_a_graph_too_deep_to_write_is_an_error_not_output() -> None:
+    """SEMANTICS §1.2: every graph written validates; past ``SERIALISE_DEPTH`` nested objects
+    pydantic (so Cloudflare's SDK) cannot take it, so the class is reported instead."""
+    from wfgraph.analyzer import portable
+    from wfgraph.schema import Branch, If, StepSleep
+
+    def nested(levels: int) -> list:
+        node = StepSleep(name="s", duration=1)
+        for _ in range(levels):
+            node = If(branches=[Branch(condition="c", nodes=[node])])
+        return [node]
+
+    path = FIXTURES / "realistic" / "order_pipeline.py"
+    for levels, writable in ((62, True), (63, False)):  # Graph, Workflow, then If and Branch each
+        full = analyze_file(path)
+        full.workflows[0].graph.workflow.nodes = nested(levels)
+        detached = detach(full, positions=False)
+        assert (detached.workflows[0].graph is not None) is writable
+        assert any(e.code == "WF009" for e in detached.errors) is not writable
+
+
 def _graph_nodes(graph):  # type: ignore[no-untyped-def]
     from wfgraph.analyzer.python.functions import iter_nodes
 

@@ -10,7 +10,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from wfgraph.analyzer.python.source import SourceFile, Span, _positions_from_provider, node_positions
+from wfgraph.analyzer.python.source import (SourceFile, Span, _positions_from_provider, module_code,
+                                            node_positions)
 
 from conftest import FIXTURES
 
@@ -48,6 +49,15 @@ def test_fixture_positions(path: Path) -> None:
 @pytest.mark.parametrize("name", sorted(AWKWARD))
 def test_awkward_text_positions(name: str) -> None:
     same_positions(cst.parse_module(AWKWARD[name]))
+
+
+@pytest.mark.parametrize("name", sorted(AWKWARD))
+def test_the_light_code_generator_gives_the_module_text(name: str) -> None:
+    """parse.py checks pieces reassembled against the source with ``module_code``."""
+    module = cst.parse_module(AWKWARD[name])
+    assert module_code(module) == module.code
+    pieces = cst.parse_module(generate.small_workflow(4))
+    assert module_code(pieces) == pieces.code
 
 
 def test_generated_workflow_positions() -> None:

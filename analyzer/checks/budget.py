@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
-import networkx as nx
 
 from ..project.config import Config
 from ..python import facts as F
@@ -294,16 +293,14 @@ class Budget:
 
     def _cycles(self) -> dict[str, frozenset[str]]:
         """Functions on a call cycle → their strongly connected component."""
-        graph = nx.DiGraph()
+        calls: dict[str, list[str]] = {}
         for name, fdef in self.graph.functions.items():
-            graph.add_node(name)
-            for node in iter_nodes(fdef.nodes):
-                if getattr(node, "type", None) == "function_call" and node.name in self.graph.functions:
-                    graph.add_edge(name, node.name)
+            calls[name] = [node.name for node in iter_nodes(fdef.nodes)
+                           if getattr(node, "type", None) == "function_call"
+                           and node.name in self.graph.functions]
         out: dict[str, frozenset[str]] = {}
-        for component in nx.strongly_connected_components(graph):
-            members = frozenset(component)
-            if len(members) > 1 or any(graph.has_edge(m, m) for m in members):
+        for members in strongly_connected(calls):
+            if len(members) > 1 or any(m in calls[m] for m in members):
                 for member in members:
                     out[member] = members
         return out
@@ -443,6 +440,47 @@ class Budget:
         span = header_span(self.file, node)
         return Diagnostic(rule.code, rule.name, rule.severity, message, self.file.path_of(node),  # type: ignore[attr-defined]
                           span.line, span.column, span.end_line, span.end_column, tuple(notes))
+
+
+def strongly_connected(edges: dict[str, list[str]]) -> Iterator[frozenset[str]]:
+    """The strongly connected components of a directed graph given as node → successors
+    (every successor a node): Tarjan's algorithm, without recursion (call graphs can be deep)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, iter(edges[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            for succ in successors:
+                if succ not in index:
+                    index[succ] = low[succ] = len(index)
+                    stack.append(succ)
+                    on_stack.add(succ)
+                    work.append((succ, iter(edges[succ])))
+                    break
+                if succ in on_stack:
+                    low[node] = min(low[node], index[succ])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.add(member)
+                        if member == node:
+                            break
+                    yield frozenset(component)
 
 
 def check_budget(file: "FileAnalysis", workflow: "WorkflowAnalysis", limit: Limit, config: Config,

@@ -17,9 +17,9 @@ from ..project.files import Collected, collect_files
 from ..project.settings import SettingsResolver, display
 from ..parallel import Progress, jobs_from_env, map_files, run_text
 from ..portable import detach
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK  # re-exported for the commands
 from .usage import UsageError
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"
 
 R = TypeVar("R")

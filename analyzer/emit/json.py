@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import uuid
 from datetime import datetime, timezone
 from typing import Any
 
 from wfgraph.schema import Graph, VersionGraphResponse
+from wfgraph.schema.encode import dumps as _encode
 
-# Ids derived from content are uuid5 in this namespace, so they are stable across runs.
-NAMESPACE = uuid.UUID("6c0b4d1e-2f6a-5d3c-9a57-3f1f8b7d2e10")
+NAMESPACE = "6c0b4d1e-2f6a-5d3c-9a57-3f1f8b7d2e10"
+"""Ids derived from content are uuid5 in this namespace, so they are stable across runs."""
 
 
 def dumps(data: Any, compact: bool = False) -> str:
-    """UTF-8 text as is (no \\u escapes), keys in model order, newline-terminated."""
-    if compact:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """UTF-8 text as is (no \\u escapes), keys in model order, newline-terminated. ``data``
+    holds schema objects (written straight to text, SEMANTICS §1.4) and plain JSON values."""
+    return _encode(data, indent=None if compact else 2) + "\n"
 
 
-def graph_data(graph: Graph) -> dict[str, Any]:
-    return graph.model_dump(mode="json")
+def graph_data(graph: Graph) -> Graph:
+    """What ``dumps`` writes for a graph: the graph itself (no intermediate data)."""
+    return graph
 
 
 def envelope(
@@ -32,19 +30,22 @@ def envelope(
     version_id: str | None = None,
     workflow_id: str | None = None,
     created_on: str | datetime | None = None,
-) -> dict[str, Any]:
+) -> VersionGraphResponse:
     """The whole VersionGraphResponse (SEMANTICS §1.1). Without options, ids are uuid5 of the
     class name (workflow) and of the graph's bytes (version); times come from SOURCE_DATE_EPOCH
     or the Unix epoch, so the same input always gives the same bytes."""
-    body = dumps(graph_data(graph), compact=True) if graph else ""
-    version = version_id or str(uuid.uuid5(NAMESPACE, hashlib.sha256(body.encode()).hexdigest()))
-    workflow = workflow_id or str(uuid.uuid5(NAMESPACE, f"workflow:{class_name}"))
+    import hashlib  # and uuid: only envelopes need them
+    import uuid
+
+    namespace = uuid.UUID(NAMESPACE)
+    body = dumps(graph, compact=True) if graph else ""
+    version = version_id or str(uuid.uuid5(namespace, hashlib.sha256(body.encode()).hexdigest()))
+    workflow = workflow_id or str(uuid.uuid5(namespace, f"workflow:{class_name}"))
     when = _timestamp(created_on)
-    response = VersionGraphResponse(
+    return VersionGraphResponse(
         id=version, class_name=class_name, created_on=when, modified_on=when,
         workflow_id=workflow, graph=graph,
     )
-    return response.model_dump(mode="json")
 
 
 def _timestamp(value: str | datetime | None) -> datetime:

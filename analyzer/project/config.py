@@ -20,12 +20,13 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from .locate import KeyPath, map_toml
 from .wrangler import ConfigError
+
+if TYPE_CHECKING:
+    import pathspec
 
 PLAN_LIMITS = {"paid": 10_000, "free": 1_024}  # SEMANTICS §8.2; paid is configurable up to 25,000
 _CODE = re.compile(r"WF\d{0,3}")
@@ -146,6 +147,8 @@ def find_pyproject(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # here, and pathspec below: only when a configuration needs them
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -286,9 +289,13 @@ def _longest_match(code: str, selectors: Iterable[str]) -> int:
 
 @lru_cache(maxsize=256)
 def _glob(pattern: str) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines([pattern])
 
 
 @lru_cache(maxsize=64)
 def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines(patterns)

@@ -22,9 +22,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Hashable, TypeVar
-
-import pathspec
+from typing import TYPE_CHECKING, Hashable, TypeVar
 
 from ..diagnostics import PARSE_ERROR, Diagnostic
 from .wrangler import WRANGLER_NAMES, find_wrangler
@@ -207,7 +205,13 @@ def _identity(path: Path) -> Path:
 # --- ignore rules ------------------------------------------------------------------------------
 
 
+if TYPE_CHECKING:  # imported when ignore rules are read: a single file never needs them
+    import pathspec
+
+
 def _read_spec(path: Path) -> pathspec.PathSpec | None:
+    import pathspec
+
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
@@ -222,6 +226,8 @@ class IgnoreRules:
     deeper file, and a later line, win; ``!pattern`` re-includes)."""
 
     def __init__(self, root: Path, exclude: tuple[str, ...]) -> None:
+        import pathspec
+
         self.exclude = pathspec.GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
         self.inner: list[tuple[str, pathspec.PathSpec]] = []  # (folder relative to root, spec)
         self.outer: list[tuple[str, pathspec.PathSpec]] = []  # (root relative to the folder, spec)

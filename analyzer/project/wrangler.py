@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -222,6 +221,8 @@ def _read_text(path: Path) -> str:
 
 def _parse_toml(text: str, path: Path) -> Any:
     """tomllib reports the position only inside its message (attributes arrive in Python 3.14)."""
+    import tomllib  # here, and json5 below: only a project with a wrangler file needs them
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -234,6 +235,8 @@ def _parse_toml(text: str, path: Path) -> Any:
 
 def _parse_json5(text: str, path: Path) -> Any:
     """json5 reports ``<string>:LINE Unexpected … at column COL`` for syntax errors."""
+    import json5
+
     try:
         return json5.loads(text)
     except ValueError as exc:

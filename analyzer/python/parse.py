@@ -5,9 +5,17 @@ tree it leaves behind (a few percent of that). A large module is therefore parse
 at a time, descending into classes and functions that are large themselves, and the pieces are
 put back together: the peak is then set by the largest piece. The pieces are found with
 ``ast`` (fast, and it gives every statement's lines); a nested piece is parsed under a
-synthetic ``if 1:`` so that its indentation stays exactly as written. If the reassembled module
-does not reproduce the source byte for byte (so positions could be off), or ``ast`` cannot parse
-the text, the whole file is parsed at once instead.
+synthetic ``if 1:`` so that its indentation stays exactly as written.
+
+The reassembled module writes back exactly the source, by construction, which makes the
+check cheap. libcst's code generator sees nothing of a node's surroundings but the module's
+default indentation and newline and the indentation of the enclosing blocks (its
+``CodegenState``); each piece is the exact text of its lines, which libcst writes back (but for
+odd whitespace-only lines at the very end of a file, which the last piece checks). So every
+piece is parsed after a small preamble that gives it the whole file's default indentation and
+newline, and each nested piece must stand at the same indentation as the block it is put in:
+then each piece writes back its own lines where they were. Anything else (a preamble that did
+not parse as expected, an indentation that differs) parses the whole file at once instead.
 """
 
 from __future__ import annotations
@@ -18,13 +26,12 @@ import warnings
 import libcst as cst
 
 from ..diagnostics import PARSE_ERROR, Diagnostic
+from .source import module_code
 
 PIECEWISE_FROM = 128 * 1024
 """Files at least this large (in characters) are parsed in pieces."""
 PIECE = 32 * 1024
 """A class or function larger than this is itself parsed statement by statement."""
-
-_WRAPPER = "if 1:\n"
 
 
 def parse_module(text: str) -> cst.Module:
@@ -40,7 +47,7 @@ def parse_module(text: str) -> cst.Module:
         module = _Pieces(text).module(tree)
     except (cst.ParserSyntaxError, RecursionError, IndexError, ValueError, TypeError):
         module = None
-    if module is None or module.code != text:
+    if module is None:
         return cst.parse_module(text)
     return module
 
@@ -55,6 +62,11 @@ the file: they belong to the module)."""
 class _Pieces:
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines(keepends=True)
+        self.indent = self.default_indent()
+        self.newline = self.default_newline()
+        # The preamble's indented line sets the piece's default indentation, its first line the
+        # default newline; it ends at the top level, so that nothing of the piece joins its block.
+        self.preamble = f"if 1:{self.newline}{self.indent}pass{self.newline}pass{self.newline}"
 
     def span(self, start: int, end: int) -> str:
         """Lines ``start``..``end`` (0-based, end exclusive) as text."""
@@ -63,21 +75,22 @@ class _Pieces:
     def module(self, tree: ast.Module) -> cst.Module | None:
         if not tree.body:
             return None
-        stmts, header, inside, outside = self.sequence(tree.body, 0, len(self.lines), nested=False)
+        stmts, header, inside, outside = self.sequence(tree.body, 0, len(self.lines), "")
         footer = [*inside, *outside]
         last_line = self.lines[-1] if self.lines else ""
         return cst.Module(
-            body=stmts, header=header, footer=footer, default_indent=self.default_indent(),
-            default_newline=self.default_newline(),
+            body=stmts, header=header, footer=footer, default_indent=self.indent,
+            default_newline=self.newline,
             has_trailing_newline=last_line.endswith(("\n", "\r")),
         )
 
     def sequence(self, body: list[ast.stmt], start: int, end: int,
-                 nested: bool) -> tuple[list[cst.BaseStatement], Lines, Lines, Lines]:
+                 block: str) -> tuple[list[cst.BaseStatement], Lines, Lines, Lines]:
         """Statements parsed one piece each: a piece runs from the end of the statement before
         (so comments before a statement go with it) to its own end, the last one to ``end``.
-        Returns the statements, the lines before the first (a module's header), and the lines
-        after the last inside and outside the block."""
+        ``block``: the indentation of the block they go in ("" at the top level). Returns the
+        statements, the lines before the first (a module's header), and the lines after the
+        last inside and outside the block."""
         stmts: list[cst.BaseStatement] = []
         header: Lines = []
         carry: Lines = []
@@ -85,8 +98,8 @@ class _Pieces:
         prev = start
         for i, node in enumerate(body):
             stop = end if i == len(body) - 1 else node.end_lineno
-            leading, stmt, inside, outside = self.piece(node, prev, stop, nested)  # type: ignore[arg-type]
-            if i == 0 and not nested:
+            leading, stmt, inside, outside = self.piece(node, prev, stop, block)  # type: ignore[arg-type]
+            if i == 0 and not block:
                 header = leading
             elif carry or leading:
                 stmt = stmt.with_changes(leading_lines=[*carry, *leading, *stmt.leading_lines])
@@ -95,18 +108,20 @@ class _Pieces:
             prev = stop  # type: ignore[assignment]
         return stmts, header, carry, outside
 
-    def piece(self, node: ast.stmt, start: int, end: int, nested: bool) -> Piece:
+    def piece(self, node: ast.stmt, start: int, end: int, block: str) -> Piece:
         colon = self.colon_line(node)
         size = sum(len(line) for line in self.lines[start:end])
         if colon is None or size < PIECE:
-            return self.parse(self.span(start, end), nested)
+            return self.parse(self.span(start, end), block, at_end=end == len(self.lines))
         # A large class or function: its header with a stub body, then its body piece by piece.
         first = self.lines[colon + 1]
         indent = first[: len(first) - len(first.lstrip(" \t"))] or "    "
-        leading, stub, _, _ = self.parse(self.span(start, colon + 1) + indent + "pass\n", nested)
+        leading, stub, _, _ = self.parse(self.span(start, colon + 1) + indent + "pass" + self.newline,
+                                         block)
         if not isinstance(stub, (cst.ClassDef, cst.FunctionDef)) or not isinstance(stub.body, cst.IndentedBlock):
             raise ValueError("unexpected header")
-        stmts, _, footer, outside = self.sequence(node.body, colon + 1, end, nested=True)  # type: ignore[attr-defined]
+        inner = block + (self.indent if stub.body.indent is None else stub.body.indent)
+        stmts, _, footer, outside = self.sequence(node.body, colon + 1, end, inner)  # type: ignore[attr-defined]
         return leading, stub.with_changes(body=stub.body.with_changes(body=stmts, footer=footer)), [], outside
 
     def colon_line(self, node: ast.stmt) -> int | None:
@@ -121,18 +136,29 @@ class _Pieces:
         # The body must start on a later line than the `class` / `def` keyword's.
         return line if line >= node.lineno - 1 else None
 
-    def parse(self, text: str, nested: bool) -> Piece:
+    def parse(self, text: str, block: str, at_end: bool = False) -> Piece:
+        """One statement from ``text``, to go in a block indented by ``block`` ("" at the top
+        level, where it is parsed as is; else under ``if 1:``, which must give the statement
+        that same indentation)."""
+        nested = bool(block)
+        source = self.preamble + ("if 1:" + self.newline + text if nested else text)
+        module = cst.parse_module(source)
+        if module.default_indent != self.indent or module.default_newline != self.newline \
+                or len(module.body) != 3 or not _is_preamble(module.body[:2]):
+            raise ValueError("the preamble did not parse as written")
+        if at_end and module_code(module) != source:
+            # libcst drops some odd whitespace-only lines at the end of a file (tabs and spaces
+            # mixed): the file's last piece is the one place that can happen, so it is checked.
+            raise ValueError("the last piece does not reproduce its text")
         if not nested:
-            module = cst.parse_module(text)
-            if len(module.body) != 1:
-                raise ValueError("a piece is one statement")
-            return list(module.header), module.body[0], list(module.footer), []
-        module = cst.parse_module(_WRAPPER + text)
-        wrapper = module.body[0]
+            return [], module.body[2], list(module.footer), []
+        wrapper = module.body[2]
         if not isinstance(wrapper, cst.If) or not isinstance(wrapper.body, cst.IndentedBlock):
             raise ValueError("unexpected piece")
         if len(wrapper.body.body) != 1:
             raise ValueError("a piece is one statement")
+        if (self.indent if wrapper.body.indent is None else wrapper.body.indent) != block:
+            raise ValueError("a piece indented unlike its block")
         return [], wrapper.body.body[0], list(wrapper.body.footer), list(module.footer)
 
     def default_indent(self) -> str:
@@ -149,6 +175,13 @@ class _Pieces:
             if first.endswith(newline):
                 return newline
         return "\n"
+
+
+def _is_preamble(stmts: list[cst.BaseStatement]) -> bool:
+    block, line = stmts
+    return (isinstance(block, cst.If) and isinstance(block.body, cst.IndentedBlock)
+            and not block.body.footer and not block.leading_lines
+            and isinstance(line, cst.SimpleStatementLine) and not line.leading_lines)
 
 
 def _start(node: ast.stmt) -> int:

@@ -3,17 +3,21 @@
 libcst's ``PositionProvider`` is costly on large modules (docs/design.md, Dependencies: ~2 s on a
 436 KB workflow, twice the parse), and the JSON output never needs positions, so they are
 resolved lazily, once per file, only when a consumer (diagnostics, DOT tooltips, SARIF) asks for
-one. They are computed by one code-generation pass with a light state that records plain tuples
-keyed by node identity (``_PositionState``): the same numbers as ``PositionProvider`` (a test
-compares them on every fixture), about six times faster.
+one. They are computed by one code-generation pass with a light state (``_PositionState``) that
+records, keyed by node identity, where each node starts and ends in the list of tokens written;
+lines and columns are worked out from the tokens' lengths only for the nodes asked about. The
+same numbers as ``PositionProvider`` (a test compares them on every fixture), about ten times
+faster.
 """
 
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
+from bisect import bisect_right
+from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Any, Iterator
+from itertools import accumulate
+from typing import Any
 
 import libcst as cst
 
@@ -53,7 +57,7 @@ class SourceFile:
         self.path = path
         self.text = text
         self.module = module
-        self._positions: dict[int, RawRange] | None = None
+        self._positions: _Ranges | None = None
         self._lines: list[str] | None = None
 
     def span(self, node: cst.CSTNode | None) -> Span:
@@ -61,7 +65,7 @@ class SourceFile:
         if node is None or self.module is None:
             return UNKNOWN_SPAN
         if self._positions is None:
-            self._positions = node_positions(self.module)
+            self._positions = _node_ranges(self.module)
         rng = self._positions.get(id(node))
         if rng is None:
             return UNKNOWN_SPAN
@@ -72,7 +76,7 @@ class SourceFile:
         if self.module is None:
             return False
         if self._positions is None:
-            self._positions = node_positions(self.module)
+            self._positions = _node_ranges(self.module)
         return id(node) in self._positions
 
     def line_text(self, line: int) -> str:
@@ -84,15 +88,66 @@ class SourceFile:
 def node_positions(module: cst.Module) -> dict[int, RawRange]:
     """The syntactic range of every node of ``module``, keyed by ``id(node)``: what
     ``libcst.metadata.PositionProvider`` gives, computed without its per-node objects."""
+    ranges = _node_ranges(module)
+    return {key: ranges[key] for key in ranges.keys()}
+
+
+class _Ranges:
+    """Ranges by node identity, from token indices (a code-generation pass) or, failing
+    that, from libcst's PositionProvider."""
+
+    def __init__(self, tokens: list[str] | None, ranges: dict[int, Any]) -> None:
+        self._ranges = ranges
+        self._offsets: list[int] | None = None
+        self._starts: list[int] = []
+        self._tokens = tokens
+
+    def keys(self) -> Any:
+        return self._ranges.keys()
+
+    def __contains__(self, key: int) -> bool:
+        return key in self._ranges
+
+    def get(self, key: int) -> RawRange | None:
+        found = self._ranges.get(key)
+        if found is None or self._tokens is None:
+            return found
+        return (*self._point(found[0]), *self._point(found[1]))
+
+    __getitem__ = get
+
+    def _point(self, index: int) -> tuple[int, int]:
+        """1-based line and 0-based column where the token at ``index`` starts."""
+        if self._offsets is None:
+            assert self._tokens is not None
+            self._offsets = [0, *accumulate(map(len, self._tokens))]
+            text = "".join(self._tokens)
+            self._starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+        offset = self._offsets[index]
+        line = bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1]
+
+
+def _node_ranges(module: cst.Module) -> _Ranges:
     if _CodegenState is None:  # pragma: no cover
-        return _positions_from_provider(module)
+        return _Ranges(None, _positions_from_provider(module))
     state = _PositionState(default_indent=module.default_indent,
                            default_newline=module.default_newline)
     try:
         run_deep(module._codegen, state)  # one recursion per level of nesting: a large stack
     except (AttributeError, TypeError):  # pragma: no cover - libcst internals changed
-        return _positions_from_provider(module)
-    return state.positions
+        return _Ranges(None, _positions_from_provider(module))
+    return _Ranges(state.tokens, state.ranges)
+
+
+def module_code(module: cst.Module) -> str:
+    """``module.code``, by the light code-generation state below (the same text)."""
+    if _CodegenState is None:  # pragma: no cover
+        return module.code
+    state = _TextState(default_indent=module.default_indent,
+                       default_newline=module.default_newline)
+    run_deep(module._codegen, state)
+    return "".join(state.tokens)
 
 
 def _positions_from_provider(module: cst.Module) -> dict[int, RawRange]:
@@ -103,51 +158,70 @@ def _positions_from_provider(module: cst.Module) -> dict[int, RawRange]:
             for node, r in resolved.items()}
 
 
+_NOTHING_TO_RECORD = nullcontext()
+
+
+class _SyntacticEnd:
+    """What ``record_syntactic_position`` returns: a context manager object whose exit
+    records the range (libcst's own is a generator per node, a third of the pass)."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: Any) -> None:
+        self.state = state
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> bool:
+        self.state.end_syntactic()
+        return False
+
+
 if _CodegenState is not None:
 
+    class _TextState(_CodegenState):  # type: ignore[misc,valid-type]
+        """libcst's code generator state, minus the per-node context manager it only needs
+        for positions."""
+
+        def record_syntactic_position(self, node: Any, *, start_node: Any = None,
+                                      end_node: Any = None) -> Any:
+            return _NOTHING_TO_RECORD
+
     class _PositionState(_CodegenState):  # type: ignore[misc,valid-type]
-        """libcst's ``PositionProvidingCodegenState`` with tuples instead of ``CodeRange``
-        objects, and identity keys instead of node hashing."""
+        """libcst's ``PositionProvidingCodegenState``, keeping for each node the indices of
+        the first token it wrote and of the first after it (``_Ranges`` turns them into lines
+        and columns): no per-token work, and one small tuple per node."""
 
         def __init__(self, default_indent: str, default_newline: str) -> None:
             super().__init__(default_indent=default_indent, default_newline=default_newline)
-            self.line = 1
-            self.column = 0
-            self._stack: list[tuple[int, int]] = []
-            self.positions: dict[int, RawRange] = {}
+            self._stack: list[int] = []
+            self._syntactic: list[tuple[Any, Any, Any, int]] = []
+            self._end = _SyntacticEnd(self)
+            self.ranges: dict[int, tuple[int, int]] = {}
 
-        def add_indent_tokens(self) -> None:
-            for token in self.indent_tokens:
-                self.add_token(token)
-
-        def add_token(self, value: str) -> None:
-            self.tokens.append(value)
-            if "\n" in value or "\r" in value:
-                segments = _NEWLINE.split(value)
-                self.line += len(segments) - 1
-                self.column = len(segments[-1])
-            else:
-                self.column += len(value)
+        def pop_trailing_newline(self) -> None:
+            pass  # the text is not wanted, and ranges after the newline count it
 
         def before_codegen(self, node: Any) -> None:
-            self._stack.append((self.line, self.column))
+            self._stack.append(len(self.tokens))
 
         def after_codegen(self, node: Any) -> None:
-            line, column = self._stack.pop()
+            start = self._stack.pop()
             key = id(node)
-            if key not in self.positions:  # a syntactic position recorded already wins
-                self.positions[key] = (line, column, self.line, self.column)
+            if key not in self.ranges:  # a syntactic position recorded already wins
+                self.ranges[key] = (start, len(self.tokens))
 
-        @contextmanager
         def record_syntactic_position(self, node: Any, *, start_node: Any = None,
-                                      end_node: Any = None) -> Iterator[None]:
-            start = (self.line, self.column)
-            try:
-                yield
-            finally:
-                end = (self.line, self.column)
-                if start_node is not None:
-                    start = self.positions[id(start_node)][:2]
-                if end_node is not None:
-                    end = self.positions[id(end_node)][2:]
-                self.positions[id(node)] = (*start, *end)  # type: ignore[assignment]
+                                      end_node: Any = None) -> _SyntacticEnd:
+            self._syntactic.append((node, start_node, end_node, len(self.tokens)))
+            return self._end
+
+        def end_syntactic(self) -> None:
+            node, start_node, end_node, start = self._syntactic.pop()
+            end = len(self.tokens)
+            if start_node is not None:
+                start = self.ranges[id(start_node)][0]
+            if end_node is not None:
+                end = self.ranges[id(end_node)][1]
+            self.ranges[id(node)] = (start, end)

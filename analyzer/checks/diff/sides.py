@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from wfgraph.schema import Graph, Workflow
 
 from ...analysis import FileAnalysis, WorkflowAnalysis, analyze_source
@@ -140,6 +138,8 @@ def read_graph_json(path: str) -> Side:
         side.errors.append(_json_error(path, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}"))
         return side
     side.texts[path] = text
+    from pydantic import ValidationError  # validating graph JSON is pydantic's job
+
     for key, raw in _graphs(data):
         try:
             graph = Graph.model_validate(raw)
