@@ -218,7 +218,6 @@ def test_side_attributes_of_graph_nodes_cross_to_the_caller_without_libcst_nodes
 def test_a_graph_too_deep_to_write_is_an_error_not_output() -> None:
     """SEMANTICS §1.2: every graph written validates; past ``SERIALISE_DEPTH`` nested objects
     pydantic (so Cloudflare's SDK) cannot take it, so the class is reported instead."""
-    from wfgraph.analyzer import portable
     from wfgraph.schema import Branch, If, StepSleep
 
     def nested(levels: int) -> list:

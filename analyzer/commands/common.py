@@ -17,7 +17,7 @@ from ..project.files import Collected, collect_files
 from ..project.settings import SettingsResolver, display
 from ..parallel import Progress, jobs_from_env, map_files, run_text
 from ..portable import detach
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK  # re-exported for the commands
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK  # noqa: F401 - re-exported for the commands
 from .usage import UsageError
 
 STDIN = "-"

@@ -15,7 +15,6 @@ are errors that name the key, because a misspelt ``ignore`` silently ignoring no
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache

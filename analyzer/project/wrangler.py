@@ -26,7 +26,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import json5
 
 from ..diagnostics import CONFIG_PLACEHOLDER, Diagnostic
 from .locate import KeyPath, TextMap, map_config

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wfgraph.schema import Graph, Workflow
 
@@ -19,6 +19,9 @@ from ...analysis import FileAnalysis, WorkflowAnalysis, analyze_source
 from ...diagnostics import PARSE_ERROR, Diagnostic
 from ...project.wrangler import ConfigError, WranglerConfig, implicit_dependencies, parse_wrangler
 from .sources import Snapshot
+
+if TYPE_CHECKING:
+    from .identity import Where
 
 
 @dataclass
