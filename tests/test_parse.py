@@ -108,3 +108,20 @@ def test_pieces_of_any_program_write_back_what_a_whole_parse_does(text: str) -> 
         assert parse.parse_module(text).code == whole.code
     finally:
         parse.PIECEWISE_FROM, parse.PIECE = PIECEWISE_FROM, PIECE
+
+
+def test_libcst_checks_its_nodes_again_once_the_pieces_are_parsed(tiny_pieces, monkeypatch) -> None:
+    """The pieces skip libcst's per-node checks (their text is valid Python); nothing else may."""
+    text = "class A:\n    def f(self):\n        return 1\n"
+    assert parse.parse_module(text).code == text
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("")
+
+    def broken(self, tree):  # type: ignore[no-untyped-def]
+        cst.Name("")  # built without its check while the pieces are parsed
+        raise ValueError("a piece that fails")
+
+    monkeypatch.setattr(parse._Pieces, "module", broken)
+    assert parse.parse_module(text).code == text  # parsed whole instead
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("")

@@ -37,30 +37,37 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
-_KIND: dict[type, int] = {}
-"""Node type → 0 not a node, 1 a node to skip, 2 a child; isinstance against libcst's abstract
+_CHILD: dict[type, bool] = {}
+"""Node type → whether its instances are children that carry meaning (not whitespace,
+parentheses or punctuation, and not a non-node value). isinstance against libcst's abstract
 bases is slow, and the answer never changes for a type."""
 
 
-def _kind(cls: type) -> int:
-    kind = _KIND.get(cls)
-    if kind is None:
-        kind = _KIND[cls] = (1 if issubclass(cls, _SKIP) else 2) if issubclass(cls, cst.CSTNode) else 0
-    return kind
+def _child(cls: type) -> bool:
+    found = _CHILD[cls] = issubclass(cls, cst.CSTNode) and not issubclass(cls, _SKIP)
+    return found
 
 
 def iter_children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """The child nodes that carry meaning (no whitespace, parentheses or punctuation), in
     source order."""
-    for name in _field_names(type(node)):
+    names = _FIELDS.get(type(node))
+    for name in _field_names(type(node)) if names is None else names:
         value = getattr(node, name)
         cls = type(value)
         if cls is list or cls is tuple:
             for item in value:
-                if _kind(type(item)) == 2:
+                child = _CHILD.get(type(item))
+                if child is None:
+                    child = _child(type(item))
+                if child:
                     yield item
-        elif _kind(cls) == 2:
-            yield value
+        else:
+            child = _CHILD.get(cls)
+            if child is None:
+                child = _child(cls)
+            if child:
+                yield value
 
 
 _EXPRESSION: dict[type, bool] = {}

@@ -15,6 +15,8 @@ import libcst as cst
 
 from wfgraph.schema import Retries, StepConfig, WaitOptions
 
+from .source import code_for_node
+
 DYNAMIC_NAME = "<dynamic>"
 SLEEP_GENERATED = "Generated"
 UNKNOWN = "unknown"
@@ -53,7 +55,21 @@ def source_text(module: cst.Module, node: cst.CSTNode) -> str:
     """Exact source text of ``node``, without parentheses that enclose the whole of it."""
     if isinstance(node, cst.BaseExpression):
         node = strip_parens(node)
-    return module.code_for_node(node)
+    return code_for_node(module, node)
+
+
+def string_of(node: cst.SimpleString | cst.ConcatenatedString) -> Any:
+    """``node.evaluated_value`` (``ast.literal_eval``, a ``compile`` per call), read straight
+    from the text when that is the same: a plain or raw string without backslashes or CRs."""
+    if type(node) is cst.SimpleString:
+        value = node.value
+        if "\\" not in value and "\r" not in value and value[0] in "'\"rRuU":
+            if value[0] in "rRuU":
+                value = value[1:]
+            if value[0] not in "rRuUbBfF":
+                quote = 3 if value[:3] in ('"""', "'''") else 1
+                return value[quote:-quote]
+    return node.evaluated_value
 
 
 def _resolve(node: cst.BaseExpression, consts: Constants) -> cst.BaseExpression:
@@ -75,7 +91,7 @@ def literal_value(node: cst.BaseExpression | None, consts: Constants | None = No
     consts = consts or NoConstants()
     node = _resolve(node, consts)
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
+        value = string_of(node)
         return value if isinstance(value, str) else _NOT_LITERAL
     if isinstance(node, cst.Integer):
         return int(node.evaluated_value)
@@ -130,7 +146,7 @@ def _plain_number(node: cst.BaseExpression, consts: Constants) -> int | None:
 def _plain_string(node: cst.BaseExpression, consts: Constants) -> str | None:
     node = _resolve(node, consts)
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
+        value = string_of(node)
         return value if isinstance(value, str) else None
     return None
 

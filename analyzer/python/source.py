@@ -142,11 +142,16 @@ def _node_ranges(module: cst.Module) -> _Ranges:
 
 def module_code(module: cst.Module) -> str:
     """``module.code``, by the light code-generation state below (the same text)."""
+    return code_for_node(module, module)
+
+
+def code_for_node(module: cst.Module, node: cst.CSTNode) -> str:
+    """``module.code_for_node(node)``, by the light code-generation state below."""
     if _CodegenState is None:  # pragma: no cover
-        return module.code
+        return module.code_for_node(node)
     state = _TextState(default_indent=module.default_indent,
                        default_newline=module.default_newline)
-    run_deep(module._codegen, state)
+    run_deep(node._codegen, state)
     return "".join(state.tokens)
 
 

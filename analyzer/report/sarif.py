@@ -12,7 +12,6 @@ end column, exactly like the Diagnostic record, and columns count Unicode code p
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from urllib.parse import quote
@@ -102,6 +101,8 @@ def _region(diag: Diagnostic) -> dict[str, int]:
 
 def _fingerprints(results: list[Diagnostic], ctx: ReportContext) -> list[str]:
     """One hash per result: (code, relative path, stripped line text, occurrence of that triple)."""
+    import hashlib  # here: the other formats, the usual ones, do without OpenSSL's start-up
+
     seen: dict[tuple[str, str, str], int] = {}
     hashes = []
     for diag in results:
