@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from wfgraph.analyzer.analysis import analyze_source
 from wfgraph.analyzer.python.trip_count import iterable_length
-from wfgraph.analyzer.checks.budget import BudgetResult, check_budget, strongly_connected
+from wfgraph.analyzer.checks.budget import BudgetResult, check_budget
+from wfgraph.analyzer.checks.call_cycles import strongly_connected
 from wfgraph.analyzer.checks.budget_codes import Limit, limit_for
 from wfgraph.analyzer.checks.rule import Shared
 from wfgraph.analyzer.cli import main

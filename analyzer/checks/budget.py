@@ -23,7 +23,6 @@ least"). The limit (§8.2): the wrangler entry's ``limits.steps`` for the class,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +36,7 @@ from ..python.trip_count import static_trip_count
 from ..diagnostics import Diagnostic
 from .budget_codes import Limit, StepBudgetUnbounded
 from .budget_findings import SUMMED, BudgetFindings
+from .call_cycles import call_cycles
 from .directives import inline_trip_counts
 
 if TYPE_CHECKING:
@@ -283,17 +283,7 @@ class Budget(BudgetFindings):
 
     def _cycles(self) -> dict[str, frozenset[str]]:
         """Functions on a call cycle → their strongly connected component."""
-        calls: dict[str, list[str]] = {}
-        for name, fdef in self.graph.functions.items():
-            calls[name] = [node.name for node in iter_nodes(fdef.nodes)
-                           if getattr(node, "type", None) == "function_call"
-                           and node.name in self.graph.functions]
-        out: dict[str, frozenset[str]] = {}
-        for members in strongly_connected(calls):
-            if len(members) > 1 or any(m in calls[m] for m in members):
-                for member in members:
-                    out[member] = members
-        return out
+        return call_cycles(self.graph)
 
     # --- trip counts ----------------------------------------------------------------------
 
@@ -349,47 +339,6 @@ class Budget(BudgetFindings):
     @staticmethod
     def _key(node: Any) -> tuple[str, str]:
         return node.name, node.model_dump_json(include={"nodes"})
-
-def strongly_connected(edges: dict[str, list[str]]) -> Iterator[frozenset[str]]:
-    """The strongly connected components of a directed graph given as node → successors
-    (every successor a node): Tarjan's algorithm, without recursion (call graphs can be deep)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    for root in edges:
-        if root in index:
-            continue
-        work = [(root, iter(edges[root]))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, successors = work[-1]
-            for succ in successors:
-                if succ not in index:
-                    index[succ] = low[succ] = len(index)
-                    stack.append(succ)
-                    on_stack.add(succ)
-                    work.append((succ, iter(edges[succ])))
-                    break
-                if succ in on_stack:
-                    low[node] = min(low[node], index[succ])
-            else:
-                work.pop()
-                if work:
-                    parent = work[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                if low[node] == index[node]:
-                    component = set()
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component.add(member)
-                        if member == node:
-                            break
-                    yield frozenset(component)
-
 
 def check_budget(file: "FileAnalysis", workflow: "WorkflowAnalysis", limit: Limit, config: Config,
                  code: "WorkflowCode | None" = None) -> BudgetResult | None:

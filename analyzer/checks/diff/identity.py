@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
-import networkx as nx
 
 from wfgraph.schema import Workflow
 
-from ...python.functions import iter_nodes
+from ..call_cycles import call_cycles
 from ...python.literals import DYNAMIC_NAME, PLACEHOLDER
 from ...python.source import UNKNOWN_SPAN, Span
 from .sides import Version
@@ -168,7 +167,7 @@ class _Walk:
         self.where = where
         self.body = body
         self.out = Walked()
-        self.recursive = recursive_functions(workflow)
+        self.recursive = set(call_cycles(workflow))
         self.parallels = 0
 
     def run(self) -> Walked:
@@ -244,21 +243,6 @@ class _Walk:
 
 def _with(ctx: _Ctx, **changes: Any) -> _Ctx:
     return _Ctx(**{**ctx.__dict__, **changes})
-
-
-def recursive_functions(workflow: Workflow) -> set[str]:
-    """Helpers on a cycle of calls (SEMANTICS §10.1: their steps are repeated)."""
-    calls = nx.DiGraph()
-    for name, fdef in workflow.functions.items():
-        calls.add_node(name)
-        for node in iter_nodes(fdef.nodes):
-            if getattr(node, "type", None) == "function_call":
-                calls.add_edge(name, node.name)
-    found: set[str] = set()
-    for component in nx.strongly_connected_components(calls):
-        if len(component) > 1 or any(calls.has_edge(n, n) for n in component):
-            found |= component
-    return found
 
 
 # --- source text, compared without its formatting ------------------------------------------------
