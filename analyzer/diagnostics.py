@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -42,3 +43,9 @@ NOT_FOLLOWED = ("WF008", "not-followed")  # a note: code the analysis could not 
 UNUSED_SUPPRESSION = ("WF090", "unused-suppression")
 CONFIG_PLACEHOLDER = ("WF091", "config-placeholder")
 STALE_TRIP_COUNT = ("WF092", "stale-trip-count")
+
+
+def unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Each finding once, in first-seen order: a helper shared by two workflows (or a base class
+    that is a workflow itself) is checked, and compared, once per workflow."""
+    return list(dict.fromkeys(diagnostics))

@@ -217,6 +217,21 @@ def test_two_files(tmp_path: Path) -> None:
     assert code == 1 and [(c, l) for c, _, l in findings(out)] == [("WF101", 6)]
 
 
+
+def test_a_step_shared_by_two_workflows_is_reported_once(tmp_path: Path) -> None:
+    """A base class that is a workflow itself and the class deriving from it in another module
+    both contain the renamed step: both are listed as changed, the finding is made once (as
+    `check` reports a shared helper's findings once)."""
+    entry = "from base import Base\n\n\nclass Billing(Base):\n    pass\n"
+    for side, text in (("a", BASE), ("b", RENAMED)):
+        write(tmp_path / side / "base.py", text.replace("class Orders(", "class Base("))
+        write(tmp_path / side / "entry.py", entry)
+    code, out, _ = cli("diff", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert code == 1
+    assert "Base (" in out and "Billing (" in out
+    assert out.count("WF101") == 1
+
+
 def test_graph_json_on_both_sides(tmp_path: Path) -> None:
     """Without source, a rename is a pair at the same place with the same config (§10.2)."""
     base = graph_json(write(tmp_path / "a.py", BASE), tmp_path / "base.json")

@@ -7,7 +7,7 @@ workflow class instead of stopping the run (docs/design.md: bad input never give
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,7 @@ from ..python import facts as F
 from ..project.config import Config
 from .budget import BudgetResult, check_budget
 from .budget_codes import Limit, limit_for
-from ..diagnostics import ANALYSIS_ERROR, Diagnostic
+from ..diagnostics import ANALYSIS_ERROR, Diagnostic, unique
 from .rule import Rule, RuleContext, Shared
 from .rules import RULES
 
@@ -77,11 +77,6 @@ def lint(shared: Shared, rules: Sequence[type[Rule]] = RULES) -> list[Diagnostic
                 out.append(Diagnostic(*ANALYSIS_ERROR, "warning", fact.message, file.path,
                                       span.line, span.column, span.line, span.column + 1))
     return unique(out)
-
-
-def unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Each finding once (a module-level helper shared by two workflows is checked twice)."""
-    return list(dict.fromkeys(diagnostics))
 
 
 def _internal(file: "FileAnalysis", node: object, what: str, exc: Exception) -> Diagnostic:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ...diagnostics import ANALYSIS_ERROR, Diagnostic
+from ...diagnostics import ANALYSIS_ERROR, Diagnostic, unique
 from ...project.config import Config
 from .changes import WorkflowDiff, diff_workflow
 from .deploy import lowered_limit, mode_flip
@@ -47,6 +47,7 @@ def compare(base: Side, head: Side, config: Config, class_name: str | None = Non
             result.diagnostics.append(Diagnostic(
                 *ANALYSIS_ERROR, "error", f"internal error comparing {name}: "
                 f"{type(exc).__name__}: {exc} (please report it)", h.path, 1, 1, 1, 2))
+    result.diagnostics = unique(result.diagnostics)
     return result
 
 
