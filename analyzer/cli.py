@@ -75,9 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = subcommands["check"] = sub.add_parser(
         "check", help="step budget and lint rules, for CI before deploy")
-    check.add_argument("paths", nargs="+", metavar="PATH",
-                       help="a file or directory; a wrangler or pyproject file for the files it "
-                       "governs; - reads the source from standard input")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                       help="a file or directory (default: the current directory, as ruff's); "
+                       "a wrangler or pyproject file for the files it governs; - reads the "
+                       "source from standard input")
     check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     check.add_argument("-o", "--output-file", metavar="FILE",
                        help="write the report to FILE instead of standard output")

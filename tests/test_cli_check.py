@@ -222,6 +222,17 @@ def test_missing_path_exits_2(project: Path, capsys) -> None:
     assert found(out) == [("WF000", 1)]
 
 
+
+def test_no_path_checks_the_current_directory(project: Path, capsys) -> None:
+    """As `ruff check` does: without a PATH, the folder it is run in (the project fixture's)."""
+    write(project, "flows/problems.py", PROBLEMS)
+    code, out, _ = check(capsys, "--format", "json")
+    assert code == 1
+    records = json.loads(out)
+    assert {r["path"] for r in records} == {"flows/problems.py"}
+    assert [(r["code"], r["line"]) for r in records] == PROBLEM_FINDINGS
+
+
 # --- what is reported -----------------------------------------------------------------------------
 
 
