@@ -22,6 +22,7 @@ again, each alone in a fresh process, and the one that kills its process again i
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import signal
 import sys
@@ -251,6 +252,7 @@ def map_files(files: Sequence[FileItem], fn: Callable[..., R],
     passed as ``fn(analysis, context=...)``."""
     workers = job_count(len(files), jobs)
     if workers <= 1:
+        collect_garbage_less_often()
         out = []
         for item in files:
             task, mode = _task(fn, contexts, implicit, item)
@@ -281,6 +283,18 @@ def _context() -> Any:
 def _init_worker() -> None:
     # Ctrl-C is the parent's to handle: it cancels the run and the pool shuts down.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    collect_garbage_less_often()
+
+
+GC_FIRST_THRESHOLD = 100_000
+
+
+def collect_garbage_less_often() -> None:
+    """A libcst tree is hundreds of thousands of objects without reference cycles, freed by
+    reference counting; the cyclic collector's default first threshold (700 allocations) makes
+    it walk them over and over for nothing: about a tenth of a large file's analysis (0.45 s of
+    4.4 s on the 474 KB benchmark, 0.1 s after this). Cycles are still collected, less often."""
+    gc.set_threshold(GC_FIRST_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _size(path: Path) -> int:

@@ -7,6 +7,8 @@ Bindings are flow-sensitive: ``s = step`` makes ``s`` the step object from that 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import is_not
 from typing import Any
 
 import libcst as cst
@@ -148,13 +150,16 @@ def join_names(before: dict[str, Value], outcomes: list[dict[str, Value]]) -> di
     """The names after paths that started from ``before`` (SEMANTICS §4.7, §7.2): a name bound
     to started tasks on several paths holds all of them, a wait result bound on several paths
     any of them; otherwise the binding of the last path that made one stands."""
+    rebound: dict[str, None] = {}  # names some path bound anew, in the order first seen
+    for outcome in outcomes:
+        if outcome is not before:  # a path that skipped the statement changed nothing
+            # Scopes hold hundreds of names (every step declared in run): compared in C.
+            fresh = map(is_not, outcome.values(), map(before.get, outcome))
+            rebound.update(dict.fromkeys(compress(outcome, fresh)))
     merged = dict(before)
-    for name in {n for outcome in outcomes for n in outcome}:
+    for name in rebound:
         values = [o[name] for o in outcomes if name in o]
-        changed = [v for o in outcomes if name in o and o[name] is not before.get(name)
-                   for v in [o[name]]]
-        if not changed:
-            continue
+        changed = [v for v in values if v is not before.get(name)]
         merged[name] = _union(values) or changed[-1]
     return merged
 

@@ -17,6 +17,7 @@ from wfgraph.schema import Graph, Workflow
 
 from ...analysis import FileAnalysis, WorkflowAnalysis, analyze_source
 from ...diagnostics import PARSE_ERROR, Diagnostic
+from ...parallel import collect_garbage_less_often
 from ...project.wrangler import ConfigError, WranglerConfig, implicit_dependencies, parse_wrangler
 from .sources import Snapshot
 
@@ -82,6 +83,7 @@ def analyse_snapshot(snapshot: Snapshot, prefix: str = "", implicit: bool | None
     """Every workflow of the snapshot's modules. ``prefix`` goes before each path shown (``REV:``
     for a base revision, so its locations are not mistaken for the working tree's);
     ``implicit`` overrides the dependency mode the governing wrangler file chooses."""
+    collect_garbage_less_often()
     side = Side(snapshot.label, prefix, errors=list(snapshot.errors))
     wranglers = _wranglers(snapshot, prefix, side)
     for path, text in snapshot.files.items():
