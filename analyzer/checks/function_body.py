@@ -52,6 +52,9 @@ class Function:
     """Names bound to ``self.env`` or to something in it (``db = self.env.DB``)."""
     env_roots: set[str] = field(default_factory=set)
     """The subset bound to ``self.env`` itself (``env = self.env``)."""
+    env_bindings: dict[str, str] = field(default_factory=dict)
+    """Names bound to one binding → its name in the wrangler file (``queue =
+    getattr(self.env, "NOTIFY")`` → ``NOTIFY``), so findings name the binding, not the alias."""
     event_roots: set[str] = field(default_factory=set)
     """Names bound to the event object itself (``run``'s parameter, ``e = event``), not to
     something read from it, which ``event_names`` also holds."""
@@ -122,7 +125,9 @@ class Function:
             return chain[2] if len(chain) > 2 else None
         if chain[0] in self.env_roots:
             return chain[1] if len(chain) > 1 else None
-        return chain[0] if chain[0] in self.env_names else None
+        if chain[0] not in self.env_names:
+            return None
+        return self.env_bindings.get(chain[0], chain[0])
 
 
 def collect(out: Function, body: cst.CSTNode) -> None:

@@ -163,6 +163,8 @@ class WorkflowCode:
                 function.env_names.add(name)
                 if function.is_env_root(value):
                     function.env_roots.add(name)
+                elif (binding := function.binding_name(value)) is not None:
+                    function.env_bindings[name] = binding
         for loop in function.loops:  # `for item in event["payload"]["items"]`: items of the event
             if isinstance(loop, cst.For) and _named(read_root(loop.iter), function.event_names):
                 function.event_names.update(target_names(loop.target))
