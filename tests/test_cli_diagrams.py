@@ -55,7 +55,8 @@ def test_negative_depth_is_a_usage_error_naming_the_option(command: str) -> None
 def test_unwritable_output_says_cannot_write(tmp_path: Path, command: str, suffix: str) -> None:
     if suffix == "svg" and shutil.which("dot") is None:
         pytest.skip("Graphviz `dot` is not installed")
-    target = tmp_path / "nodir" / f"out.{suffix}"
+    (tmp_path / "taken").write_text("a file where the folder would go")
+    target = tmp_path / "taken" / f"out.{suffix}"
     code, _, err = run(command, str(TWO), "-o", str(target))
     assert code == 2
     assert err.startswith(f"{target}: cannot write: ")
@@ -85,14 +86,16 @@ def test_class_template_writes_one_mermaid_file_per_workflow(tmp_path: Path) -> 
 
 
 def test_directory_output_and_module_placeholder(tmp_path: Path, project: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
+    docs = tmp_path / "docs"  # not there yet: made, as in a fresh checkout
     code, _, err = run("mermaid", str(project), "-o", f"{docs}/")
     assert code == 0, err
     assert sorted(p.name for p in docs.iterdir()) == ["Polling.mmd", "RetryLoop.mmd"]
     code, _, err = run("mermaid", str(project), "-o", str(docs / "{module}-{class}.mmd"))
     assert code == 0, err
     assert (docs / "polling-Polling.mmd").exists() and (docs / "retry_loop-RetryLoop.mmd").exists()
+    code, _, err = run("mermaid", str(project), "-o", str(docs / "a" / "b" / "{class}.mmd"))
+    assert code == 0, err
+    assert sorted(p.name for p in (docs / "a" / "b").iterdir()) == ["Polling.mmd", "RetryLoop.mmd"]
 
 
 def test_template_collisions_and_unknown_placeholders_are_usage_errors(tmp_path: Path,

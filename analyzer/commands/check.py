@@ -342,7 +342,8 @@ def _write_report(args: argparse.Namespace, diagnostics: list[Diagnostic],
                   lines: dict[tuple[str, int], str], out: TextIO, err: TextIO) -> int:
     destination = out
     if args.output_file:
-        try:
+        try:  # the folder made if need be, as for diagrams (a CI job's fresh `reports/`)
+            Path(args.output_file).parent.mkdir(parents=True, exist_ok=True)
             destination = open(args.output_file, "w", encoding="utf-8", newline="\n")
         except OSError as exc:
             print(f"wfgraph check: {args.output_file}: cannot write: {exc.strerror or exc}", file=err)

@@ -189,8 +189,10 @@ def write_diagram(text: str, path: Path, command: str, fmt: str, scale: float, e
 
 
 def write_bytes(path: Path, data: bytes, err: TextIO) -> bool:
-    """Write ``data``; on failure say ``path: cannot write: reason`` (dot and mermaid alike)."""
+    """Write ``data``, making the folders it goes in (``-o 'docs/diagrams/{class}.svg'`` in a
+    fresh checkout); on failure say ``path: cannot write: reason`` (dot and mermaid alike)."""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     except OSError as exc:
         print(f"{path}: cannot write: {exc.strerror or exc}", file=err)
