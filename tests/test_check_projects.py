@@ -335,3 +335,56 @@ def test_pre_commit_hook_runs_on_python_wrangler_and_pyproject_changes() -> None
                if re.search(pattern, path)]  # pre-commit matches with re.search
     assert matches == ["src/flow.py", "wrangler.toml", "w1/wrangler.jsonc", "wrangler.json",
                        "pyproject.toml", "pkg/pyproject.toml"]
+
+
+# --- pre-commit: a changed module that defines no workflow ------------------------------------------
+
+HELPERS = textwrap.dedent('''\
+    from datetime import UTC, datetime
+
+
+    def today():
+        return datetime.now(UTC).date().isoformat()
+
+
+    async def charge_all(step, customers):
+        @step.do("charge", depends=[customers])
+        async def charge():
+            return True
+
+        await charge()
+    ''')
+
+USES_HELPERS = textwrap.dedent('''\
+    from workers import WorkflowEntrypoint
+
+    from helpers import charge_all, today
+
+
+    class Billing(WorkflowEntrypoint):
+        async def run(self, event, step):
+            day = today()
+            await charge_all(step, [day])
+    ''')
+
+
+def test_a_helper_module_given_alone_is_checked_through_the_workflows_importing_it(
+        project: Path, capsys) -> None:
+    """pre-commit on a commit that changes only helpers.py (SEMANTICS §2.4): its WF031 and WF022
+    are found through the workflow that imports it, at its own lines; the workflow module's own
+    findings are its run's to report."""
+    write(project, "wrangler.toml", wrangler_toml("src/entry.py", extra=workflow_entry("Billing")))
+    write(project, "src/helpers.py", HELPERS)
+    write(project, "src/entry.py", "import random\n" + USES_HELPERS + "        random.random()\n")
+    write(project, "src/unrelated.py", "def f():\n    return 1\n")
+    code, out, err = check(capsys, "src/helpers.py", "--format", "json")
+    assert code == 1
+    assert {(d["path"], d["code"], d["line"]) for d in json.loads(out)} == {
+        ("src/helpers.py", "WF031", 5), ("src/helpers.py", "WF022", 9)}
+    assert "src/helpers.py: defines no workflow; checked through src/entry.py::Billing\n" in err
+    assert err.endswith("wfgraph check: 1 file, 0 workflows, 1 workflow importing it: 1 error, "
+                        "1 warning\n")
+    code, out, err = check(capsys, "src/unrelated.py", "--verbose")
+    assert (code, out) == (0, "")
+    assert "src/unrelated.py: defines no workflow, and no workflow of its project imports it" in err
+    assert "all checks passed" not in err and "nothing to check" in err

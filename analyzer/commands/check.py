@@ -38,11 +38,12 @@ from ..checks.suppress import NEVER_DROPPED, Suppressions, apply_suppressions
 from ..diagnostics import STALE_TRIP_COUNT, UNUSED_SUPPRESSION, Diagnostic
 from ..parallel import Progress, map_files, run_text
 from ..project.config import Config, unknown_selector
-from ..project.files import CONFIG_NAMES, Collected, collect_files
+from ..project.files import CONFIG_NAMES, Collected, collect_files, identity
 from ..project.settings import Settings, SettingsResolver
 from ..project.wrangler import ConfigError
 from ..report import ReportContext, render
 from . import check_report as report
+from .check_users import ThroughUsers, check_through_users
 from .common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, check_environment,
                      nothing_analysed, read_stdin, stdin_paths)
 
@@ -65,6 +66,8 @@ class CheckedFile:
     failed: bool = False
     stale_keys: list[str] = field(default_factory=list)
     """``loop-trip-counts`` keys naming this file at a line where no loop starts."""
+    linked: list[str] = field(default_factory=list)
+    """The project's other modules the analysis read (SEMANTICS §2.4), as shown."""
 
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -90,11 +93,13 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _nothing_checked(args, collected, err)
 
     files = _check_files(collected, settings, stdin_name, err)
+    through = (check_through_users(collected, files, resolver, check_one, tuple(args.exclude))
+               if stdin_name is None else ThroughUsers())
     diagnostics: list[Diagnostic] = list(collected.errors)
-    for checked in files:
+    for checked in [*files, *through.files]:
         diagnostics.extend(checked.diagnostics)
     diagnostics = list(dict.fromkeys(diagnostics))  # a shared helper is checked from each file
-    lines = {key: text for f in files for key, text in f.lines.items()}
+    lines = {key: text for f in [*files, *through.files] for key, text in f.lines.items()}
     silenced = sum(f.suppressed for f in files)
     for wrangler_report in _wrangler_reports(resolver, collected, files, settings, known):
         diagnostics.extend(wrangler_report.findings)
@@ -110,7 +115,9 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for line in report.budget_lines(files):
             print(line, file=err)
     if not args.quiet:
-        print(report.summary_line(files, diagnostics, silenced), file=err)
+        for line in report.through_lines(through.users, args.verbose):
+            print(line, file=err)
+        print(report.summary_line(files, diagnostics, silenced, through.users), file=err)
     return _exit_status(args, collected, files, diagnostics)
 
 
@@ -169,20 +176,13 @@ def _files(args: argparse.Namespace, stdin_name: str | None,
     kept = []
     for path, shown in collected.files:
         found = resolver.settings_for(path)
-        if found.config.exclude and _identity(path) in collected.walked and found.config.excluded(path):
+        if found.config.exclude and identity(path) in collected.walked and found.config.excluded(path):
             collected.skipped.excluded += 1
             continue
         settings[shown] = found
         kept.append((path, shown))
     collected.files = kept
     return collected, settings
-
-
-def _identity(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return path.absolute()
 
 
 def _nothing_checked(args: argparse.Namespace, collected: Collected, err: TextIO) -> int:
@@ -220,6 +220,7 @@ def check_one(file: "FileAnalysis", *, context: Settings) -> CheckedFile:
                           failed=bool(file.errors))
     result = check_file(file, config, context.implicit, context.wrangler)
     checked.budgets = [replace(b, diagnostics=[]) for b in result.budgets]
+    checked.linked = [path for path, _ in file.linked]
     if file.source is None:
         checked.diagnostics = list(file.errors)
         return checked

@@ -47,18 +47,38 @@ def isatty(stream: Any) -> bool:
 # --- the summary ----------------------------------------------------------------------------------
 
 
-def summary_line(files: list["CheckedFile"], diagnostics: list[Diagnostic], silenced: int) -> str:
-    """``wfgraph check: 2 files, 3 workflows (largest step budget: …): 1 error, 2 warnings``."""
+def summary_line(files: list["CheckedFile"], diagnostics: list[Diagnostic], silenced: int,
+                 users: dict[str, list[str]] | None = None) -> str:
+    """``wfgraph check: 2 files, 3 workflows (largest step budget: …): 1 error, 2 warnings``;
+    ``users``: the workflows that checked the given modules without one (check_users.py)."""
     workflows = sum(len(f.classes) for f in files)
+    through = {name for names in (users or {}).values() for name in names}
     counts = Counter(d.severity for d in diagnostics)
     parts = [plural(counts[sev], sev) for sev in ("error", "warning") if counts[sev]]
-    verdict = ", ".join(parts) if parts else "all checks passed"
+    if parts:
+        verdict = ", ".join(parts)
+    elif workflows or through:
+        verdict = "all checks passed"
+    else:  # never "passed" when no workflow was checked
+        verdict = "nothing to check: no workflow is defined in these files or imports them"
     extras = [f"{counts['info']} info"] if counts["info"] else []
     if silenced:
         extras.append(f"{silenced} suppressed")
     tail = f" ({', '.join(extras)})" if extras else ""
-    return (f"wfgraph check: {plural(len(files), 'file')}, {plural(workflows, 'workflow')}"
+    used = [module for module, names in (users or {}).items() if names]
+    reach = (f", {plural(len(through), 'workflow')} importing {'it' if len(used) == 1 else 'them'}"
+             if through else "")
+    return (f"wfgraph check: {plural(len(files), 'file')}, {plural(workflows, 'workflow')}{reach}"
             f"{_largest_budget(files)}: {verdict}{tail}")
+
+
+def through_lines(users: dict[str, list[str]], verbose: bool) -> Iterable[str]:
+    """For each given module that defines no workflow: the workflows it was checked through."""
+    for module, names in users.items():
+        if names:
+            yield f"{module}: defines no workflow; checked through {', '.join(names)}"
+        elif verbose:
+            yield f"{module}: defines no workflow, and no workflow of its project imports it"
 
 
 def _largest_budget(files: list["CheckedFile"]) -> str:

@@ -150,13 +150,13 @@ def collect_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Collected
     chosen: dict[Path, tuple[Path, str]] = {}
 
     def add(found: Path) -> None:
-        key = _identity(found)
+        key = identity(found)
         shown = str(found)
         current = chosen.get(key)
         if current is None or sort_key(shown) < sort_key(current[1]):
             chosen[key] = (found, shown)
 
-    named = {_identity(p) for p in paths if p.is_file() and p.name not in CONFIG_NAMES}
+    named = {identity(p) for p in paths if p.is_file() and p.name not in CONFIG_NAMES}
     for path in paths:
         if path.is_dir() or (path.is_file() and path.name in CONFIG_NAMES):
             folder = path if path.is_dir() else path.parent
@@ -166,7 +166,7 @@ def collect_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Collected
             candidates = _read_candidates(found)
             for file in found:
                 out.scanned += 1
-                key = _identity(file)
+                key = identity(file)
                 if key in named or file in candidates:
                     if key not in named:
                         out.walked.add(key)
@@ -195,7 +195,7 @@ def _governed(found: Path, config: Path) -> bool:
     return nearest is not None and nearest.resolve() == config.resolve()
 
 
-def _identity(path: Path) -> Path:
+def identity(path: Path) -> Path:
     try:
         return path.resolve()
     except (OSError, RuntimeError):  # a symlink loop
