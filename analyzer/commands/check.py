@@ -117,7 +117,8 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.quiet:
         for line in report.through_lines(through.users, args.verbose):
             print(line, file=err)
-        print(report.summary_line(files, diagnostics, silenced, through.users), file=err)
+        modules = sum(1 for names in through.users.values() if names)
+        print(report.summary_line(files, diagnostics, silenced, through.extra, modules), file=err)
     return _exit_status(args, collected, files, diagnostics)
 
 

@@ -48,11 +48,11 @@ def isatty(stream: Any) -> bool:
 
 
 def summary_line(files: list["CheckedFile"], diagnostics: list[Diagnostic], silenced: int,
-                 users: dict[str, list[str]] | None = None) -> str:
+                 through: int = 0, modules: int = 0) -> str:
     """``wfgraph check: 2 files, 3 workflows (largest step budget: …): 1 error, 2 warnings``;
-    ``users``: the workflows that checked the given modules without one (check_users.py)."""
+    ``through``: the other workflows that checked ``modules`` given modules without one
+    (check_users.py)."""
     workflows = sum(len(f.classes) for f in files)
-    through = {name for names in (users or {}).values() for name in names}
     counts = Counter(d.severity for d in diagnostics)
     parts = [plural(counts[sev], sev) for sev in ("error", "warning") if counts[sev]]
     if parts:
@@ -65,8 +65,7 @@ def summary_line(files: list["CheckedFile"], diagnostics: list[Diagnostic], sile
     if silenced:
         extras.append(f"{silenced} suppressed")
     tail = f" ({', '.join(extras)})" if extras else ""
-    used = [module for module, names in (users or {}).items() if names]
-    reach = (f", {plural(len(through), 'workflow')} importing {'it' if len(used) == 1 else 'them'}"
+    reach = (f", {plural(through, 'workflow')} importing {'it' if modules == 1 else 'them'}"
              if through else "")
     return (f"wfgraph check: {plural(len(files), 'file')}, {plural(workflows, 'workflow')}{reach}"
             f"{_largest_budget(files)}: {verdict}{tail}")

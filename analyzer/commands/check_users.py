@@ -33,6 +33,8 @@ class ThroughUsers:
     files: list["CheckedFile"] = field(default_factory=list)
     users: dict[str, list[str]] = field(default_factory=dict)
     """Given module (as shown) → ``path::Class`` of each workflow that imports it."""
+    extra: int = 0
+    """Workflows analysed beyond those of the files given."""
 
 
 def check_through_users(collected: Collected, checked: list["CheckedFile"],
@@ -49,11 +51,14 @@ def check_through_users(collected: Collected, checked: list["CheckedFile"],
     users.files = [(path, shown) for path, shown in users.files if identity(path) not in given]
     settings: dict[str, Settings] = {shown: resolver.settings_for(path) for path, shown in users.files}
     modes = {str(path): settings[shown].implicit for path, shown in users.files}
-    for user in map_files(users.files, check_one, modes, contexts=settings):
+    more = map_files(users.files, check_one, modes, contexts=settings)
+    for user in [*checked, *more]:  # a file given may import the module too
         reached = {helpers[key] for key in map(_identity_of, user.linked) if key in helpers}
         for shown in sorted(reached):
             out.users[shown] += [f"{user.path}::{name}" for name in user.classes]
-        out.files.append(_kept(user, helpers))
+        if reached and user in more:
+            out.extra += len(user.classes)
+    out.files = [_kept(user, helpers) for user in more]
     return out
 
 
