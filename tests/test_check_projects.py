@@ -388,3 +388,27 @@ def test_a_helper_module_given_alone_is_checked_through_the_workflows_importing_
     assert (code, out) == (0, "")
     assert "src/unrelated.py: defines no workflow, and no workflow of its project imports it" in err
     assert "all checks passed" not in err and "nothing to check" in err
+
+
+# --- a helper module that does not parse ------------------------------------------------------------
+
+
+def test_steps_only_in_a_module_that_does_not_parse_leave_the_budget_unknown(
+        project: Path, capsys) -> None:
+    """SEMANTICS §6.4, §8.3: the workflow's only steps are in a helper whose module has a syntax
+    error. Not "all checks passed", not "at most 0": WF002 says the budget is unknown, and why,
+    with the module's error at its line."""
+    write(project, "wrangler.toml", wrangler_toml("src/entry.py", extra=workflow_entry("W")))
+    write(project, "src/entry.py", "import workers\nfrom helpers import go\n\n\n"
+          "class W(workers.WorkflowEntrypoint):\n    async def run(self, event, step):\n"
+          "        await go(step)\n")
+    write(project, "src/helpers.py", 'async def go(step):\n    @step.do("a"\n    async def a():\n'
+          "        return 1\n")
+    code, out, err = check(capsys, ".")
+    assert code == 0, "a warning"
+    assert out.startswith("src/entry.py:7:15: WF002 the step budget is unknown: step passed to go, "
+                          "which cannot be followed: go comes from src/helpers.py, which is not "
+                          "followed (2:13: syntax error: '(' was never closed)")
+    assert err.endswith("(step budget: W unknown (limit 10,000)): 1 warning\n")
+    proc = cli(project, "graph", "src/entry.py")
+    assert "src/helpers.py:2:13: note: syntax error" in proc.stderr

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from wfgraph.schema import Workflow
+
 from ..project.config import Config
 from ..python import facts as F
 from ..python.functions import child_lists, iter_nodes
@@ -91,11 +93,14 @@ class BudgetResult:
         """``at most 12`` / ``at least 12``; a workflow that only sleeps runs ``no`` counted
         steps (never "at most 0" for a workflow that runs steps)."""
         if self.lower_bound:
-            return f"at least {self.count:,}"
+            return f"at least {self.count:,}" if self.count else "unknown"
         return f"at most {self.count:,}" if self.count else "no"
 
     def compact(self) -> str:
-        """``at most 3 of 10,000``, or ``no counted steps`` (the run summary's form)."""
+        """``at most 3 of 10,000``, ``no counted steps``, or ``unknown (limit 10,000)`` when all
+        it could count is 0 (the run summary's form)."""
+        if self.bound == "unknown":
+            return f"unknown (limit {self.limit.value:,})"
         return f"{self.bound} of {self.limit.value:,}" if self.bound != "no" else "no counted steps"
 
     def summary(self) -> str:
@@ -114,13 +119,12 @@ class Budget(BudgetFindings):
     """The step budget of one workflow (SEMANTICS §8)."""
 
     def __init__(self, file: "FileAnalysis", workflow: "WorkflowAnalysis", config: Config,
-                 code: "WorkflowCode | None" = None) -> None:
-        assert workflow.graph is not None
+                 code: "WorkflowCode | None", graph: Workflow) -> None:
         self.file = file
         self.workflow = workflow
         self.config = config
         self.code = code
-        self.graph = workflow.graph.workflow
+        self.graph = graph
         self.costs: dict[int, Cost] = {}
         self.functions: dict[str, Cost] = {}
         self.unbounded_loops: dict[int, tuple[Any, int]] = {}
@@ -133,7 +137,7 @@ class Budget(BudgetFindings):
 
     def check(self, limit: Limit) -> BudgetResult:
         total = self.nodes(self.graph.nodes)
-        unknown = self.unknown_calls()
+        unknown = unknown_calls(self.workflow)
         total = Cost(total.count, total.unbounded or bool(unknown), total.path)
         result = BudgetResult(self.workflow.class_name, total.count, total.unbounded, limit,
                               total.path, unknown=tuple(self.where(f.node) + ": " + f.data["callee"]
@@ -166,18 +170,6 @@ class Budget(BudgetFindings):
                     todo.append(self.graph.functions[name].nodes)
         return [name for name, fdef in self.graph.functions.items() if name not in reached
                 and any(n.type in COUNTED for n in iter_nodes(fdef.nodes))]
-
-    def unknown_calls(self) -> list[Any]:
-        """SEMANTICS §8.3: where the step object, a wrapper or a step's coroutine reaches a
-        callable that cannot be followed (facts of §6.4), each call once."""
-        seen: set[int] = set()
-        out = []
-        for fact in self.workflow.facts:
-            if fact.kind == F.UNRESOLVED_CALLEE and F.RUNS_STEPS & set(fact.data.get("passed", ())) \
-                    and id(fact.node) not in seen:
-                seen.add(id(fact.node))
-                out.append(fact)
-        return out
 
     # --- counting -------------------------------------------------------------------------
 
@@ -342,7 +334,26 @@ class Budget(BudgetFindings):
 
 def check_budget(file: "FileAnalysis", workflow: "WorkflowAnalysis", limit: Limit, config: Config,
                  code: "WorkflowCode | None" = None) -> BudgetResult | None:
-    """The budget of one workflow and its WF001/WF002 findings; None when it has no graph."""
-    if workflow.graph is None:
+    """The budget of one workflow and its WF001/WF002 findings; None when it runs no steps. A
+    workflow whose only steps are in callees that cannot be followed has no graph, and its
+    budget is unknown, not nothing (SEMANTICS §8.3)."""
+    if workflow.graph is not None:
+        graph = workflow.graph.workflow
+    elif unknown_calls(workflow):
+        graph = Workflow(class_name=workflow.class_name, functions={}, nodes=[])
+    else:
         return None
-    return Budget(file, workflow, config, code).check(limit)
+    return Budget(file, workflow, config, code, graph).check(limit)
+
+
+def unknown_calls(workflow: "WorkflowAnalysis") -> list[Any]:
+    """SEMANTICS §8.3: where the step object, a wrapper or a step's coroutine reaches a
+    callable that cannot be followed (facts of §6.4), each call once."""
+    seen: set[int] = set()
+    out = []
+    for fact in workflow.facts:
+        if fact.kind == F.UNRESOLVED_CALLEE and F.RUNS_STEPS & set(fact.data.get("passed", ())) \
+                and id(fact.node) not in seen:
+            seen.add(id(fact.node))
+            out.append(fact)
+    return out

@@ -110,7 +110,7 @@ class BudgetFindings:
                 StepBudgetUnbounded, fact.node,
                 f"the step budget is unknown: {fact.message}; steps it runs are not counted",
                 (f"{self.workflow.class_name} runs at least {count:,} counted step"
-                 f"{'s' if count != 1 else ''} per instance besides",))
+                 f"{'s' if count != 1 else ''} per instance besides",) if count else ())
 
 
 

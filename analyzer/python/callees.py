@@ -39,7 +39,14 @@ class Callees:
             value = w.scope.find(func.value)
             if value is not None:
                 return self._from_value(value, func.value)
-            return self._from_symbol(w.linker.lookup(w.scope.home(), func.value), func.value)
+            home = w.scope.home()
+            symbol = w.linker.lookup(home, func.value)
+            unread = w.linker.not_followed_for(home, func.value) if symbol is None else None
+            if unread is not None:
+                note = unread.note
+                return (f"{func.value} comes from {note.path}, which is not followed "
+                        f"({note.line}:{note.column}: {unread.reason})")
+            return self._from_symbol(symbol, func.value)
         if isinstance(func, cst.Attribute):
             return self._attribute(func.value, func.attr.value)
         if isinstance(func, cst.Call) and _getattr_literal(func) is not None:

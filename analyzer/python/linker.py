@@ -56,6 +56,8 @@ class NotFollowed:
     so, where the problem is."""
 
     note: Diagnostic
+    reason: str
+    """What is wrong with the module, at the note's line and column (``syntax error: …``)."""
 
 
 class ModuleCache:
@@ -92,7 +94,7 @@ class ModuleCache:
 CACHE = ModuleCache()
 
 
-def _not_followed(shown: str, text: str | None) -> Diagnostic:
+def _not_followed(shown: str, text: str | None) -> NotFollowed:
     """Why a module the walk needed is not followed: at its syntax error when it has one."""
     reason, line, col = "cannot be read as UTF-8 text", 1, 1
     if text is not None:
@@ -112,8 +114,8 @@ def _not_followed(shown: str, text: str | None) -> Diagnostic:
             except RecursionError:
                 reason = "is too deeply nested to parse"
     code, name = NOT_FOLLOWED
-    return Diagnostic(code, name, "info", f"{reason}: names this module defines are not followed",
-                      shown, line, col, line, col + 1)
+    return NotFollowed(Diagnostic(code, name, "info", f"{reason}: names this module defines are "
+                                  "not followed", shown, line, col, line, col + 1), reason)
 
 
 def _parse(path: Path, text: str) -> LinkedModule | None:
@@ -152,7 +154,7 @@ class Linker:
         text = self.project.sources.read(module.file)
         linked = self.cache.get(module.file, text) if text is not None else None
         if linked is None and shown not in self.not_followed:
-            self.not_followed[shown] = NotFollowed(_not_followed(shown, text))
+            self.not_followed[shown] = _not_followed(shown, text)
         if linked is None:
             return None
         self.modules[module.file] = linked
@@ -216,6 +218,17 @@ class Linker:
         if sub is not None:
             return self._loaded(sub)
         return None
+
+    def not_followed_for(self, module: LinkedModule, name: str) -> NotFollowed | None:
+        """Why ``name``, imported into ``module`` with ``from x import name``, was not found:
+        ``x`` is a project module that cannot be read or parsed."""
+        if name not in module.index.from_imports:
+            return None
+        level, source, _ = module.index.from_imports[name]
+        target = self.resolve_module(module, source, level)
+        if target is None or target.file is None:
+            return None
+        return self.not_followed.get(self.shown(target.file))
 
     def _star(self, module: LinkedModule, level: int, source: str | None, name: str,
               seen: frozenset[Any]) -> Symbol | None:
