@@ -109,7 +109,16 @@ def config_items(call: StepCall, implicit: bool | None) -> list[tuple[str, cst.B
     return dict_items(expr, call.function.consts) if expr is not None else None
 
 
-def duration_sites(code: WorkflowCode, implicit: bool | None) -> Iterator[DurationSite]:
+def duration_sites(code: WorkflowCode, implicit: bool | None) -> list[DurationSite]:
+    """Every duration written in a step call (sleeps, timeouts, retry delays): four rules read
+    them, so they are found once per workflow and mode."""
+    key = ("duration_sites", implicit)
+    if key not in code.shared:
+        code.shared[key] = list(_duration_sites(code, implicit))
+    return code.shared[key]
+
+
+def _duration_sites(code: WorkflowCode, implicit: bool | None) -> Iterator[DurationSite]:
     for call in code.step_calls:
         args = call.args(implicit)
         if call.method == "sleep" and "duration" in args:

@@ -71,6 +71,8 @@ class WorkflowCode:
         self.call_owner: dict[int, Function] = {}
         self.decorated: dict[int, cst.FunctionDef] = {}
         self.step_calls: list[StepCall] = []
+        self.shared: dict[tuple[Any, ...], Any] = {}
+        """Views of this code that several rules read (``step_args.duration_sites``), made once."""
         run = workflow.run
         if run is None:
             return
