@@ -21,7 +21,8 @@ import libcst as cst
 from ..python.callees import SKIPPED_METHODS
 from ..python.classes import Classes, ClassRef, MethodRef, method_kind
 from ..python.linker import LinkedModule, Symbol
-from .expressions import param_names, positional_params, read_root
+from ..python.names import param_names, positional_params
+from .expressions import read_root
 from .function_body import Function
 
 

@@ -1,5 +1,5 @@
 """Shapes of expressions the lint rules match: dotted chains, the object a read or a write starts
-from, the names an assignment binds, a function's parameters, and every node of a subtree.
+from, and every node of a subtree (parameter and target names are ``python/names.py``'s).
 """
 
 from __future__ import annotations
@@ -59,29 +59,6 @@ def store_root(expr: cst.BaseExpression) -> cst.BaseExpression:
     while isinstance(expr, (cst.Subscript, cst.Attribute)):
         expr = expr.value
     return expr
-
-
-def param_names(fn: cst.FunctionDef) -> list[str]:
-    p = fn.params
-    names = [x.name.value for x in (*p.posonly_params, *p.params, *p.kwonly_params)]
-    for star in (p.star_arg, p.star_kwarg):
-        if isinstance(star, cst.Param):
-            names.append(star.name.value)
-    return names
-
-
-def positional_params(fn: cst.FunctionDef) -> list[str]:
-    return [p.name.value for p in (*fn.params.posonly_params, *fn.params.params)]
-
-
-def target_names(target: cst.BaseExpression) -> Iterator[str]:
-    if isinstance(target, cst.Name):
-        yield target.value
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for el in target.elements:
-            yield from target_names(el.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from target_names(target.value)
 
 
 def subnodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:

@@ -15,7 +15,8 @@ import libcst as cst
 
 from ..python.cst_walk import iter_children
 from ..python.module_index import ScopeConstants
-from .expressions import attribute_chain, getattr_parts, target_names
+from ..python.names import target_names
+from .expressions import attribute_chain, getattr_parts
 
 
 @dataclass(frozen=True)

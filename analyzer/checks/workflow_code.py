@@ -24,7 +24,8 @@ import libcst as cst
 from ..python.functions import iter_nodes
 from ..python.module_index import ScopeConstants, compound_bodies, suite_statements
 from .call_graph import CallResolver, Callee, Received, is_static, local_classes
-from .expressions import param_names, positional_params, read_root, target_names
+from ..python.names import param_names, positional_params, target_names
+from .expressions import read_root
 from .function_body import Function, collect
 from .imports import ImportMap
 from .step_calls import StepCall

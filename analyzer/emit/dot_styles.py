@@ -8,6 +8,10 @@ __all__ = ["CLUSTERS", "FONT", "SHAPES", "STATUS_STYLE"]
 FONT = "Helvetica,Arial,sans-serif"
 
 # Node kind → DOT attributes (before overlay colours).
+_BAR = {"shape": "box", "style": "filled", "fillcolor": "#4a4a4a", "fontcolor": "white",
+        "fontsize": "9", "height": "0.22", "margin": "0.08,0.02"}
+"""The dark bar where parallel work forks and joins."""
+
 SHAPES: dict[str, dict[str, str]] = {
     "start": {"shape": "oval", "style": "filled", "fillcolor": "#e8e8e8"},
     "end": {"shape": "oval", "style": "filled", "fillcolor": "#e8e8e8"},
@@ -31,25 +35,8 @@ SHAPES: dict[str, dict[str, str]] = {
         "ordering": "out",
     },
     "merge": {"shape": "point", "width": "0.08", "color": "#555555"},
-    "fork": {
-        "shape": "box",
-        "style": "filled",
-        "fillcolor": "#4a4a4a",
-        "fontcolor": "white",
-        "fontsize": "9",
-        "height": "0.22",
-        "margin": "0.08,0.02",
-        "ordering": "out",
-    },
-    "join": {
-        "shape": "box",
-        "style": "filled",
-        "fillcolor": "#4a4a4a",
-        "fontcolor": "white",
-        "fontsize": "9",
-        "height": "0.22",
-        "margin": "0.08,0.02",
-    },
+    "fork": {**_BAR, "ordering": "out"},  # branches leave in source order
+    "join": _BAR,
     "loop_entry": {
         "shape": "box",
         "style": "rounded,filled",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import libcst as cst
 
 from .literals import dotted_name, is_literal, literal_value
+from .names import target_names
 
 if TYPE_CHECKING:
     from .literals import Constants
@@ -64,16 +65,6 @@ def iter_scope_statements(body: list[cst.BaseStatement]) -> Iterator[cst.BaseSta
             continue
         for suite in compound_bodies(stmt):
             yield from iter_scope_statements(suite_statements(suite))
-
-
-def _target_names(target: cst.BaseExpression) -> Iterator[str]:
-    if isinstance(target, cst.Name):
-        yield target.value
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for el in target.elements:
-            yield from _target_names(el.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _target_names(target.value)
 
 
 @dataclass
@@ -137,12 +128,12 @@ def _bindings(stmt: cst.BaseStatement) -> Iterator[tuple[str, Any]]:
     if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
         yield stmt.name.value, None
     elif isinstance(stmt, cst.For):
-        for name in _target_names(stmt.target):
+        for name in target_names(stmt.target):
             yield name, None
     elif isinstance(stmt, cst.With):
         for item in stmt.items:
             if item.asname is not None:
-                for name in _target_names(item.asname.name):
+                for name in target_names(item.asname.name):
                     yield name, None
     elif isinstance(stmt, (cst.Try, cst.TryStar)):
         for handler in stmt.handlers:
@@ -157,13 +148,13 @@ def _small_bindings(small: cst.BaseSmallStatement) -> Iterator[tuple[str, Any]]:
     if isinstance(small, cst.Assign):
         single = len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
         for target in small.targets:
-            for name in _target_names(target.target):
+            for name in target_names(target.target):
                 yield name, small.value if single else None
     elif isinstance(small, cst.AnnAssign) and small.value is not None:
-        for name in _target_names(small.target):
+        for name in target_names(small.target):
             yield name, small.value
     elif isinstance(small, cst.AugAssign):
-        for name in _target_names(small.target):
+        for name in target_names(small.target):
             yield name, None
     elif isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
         for alias in small.names:

@@ -27,6 +27,7 @@ from .literals import dotted_name, source_text
 from .classes import Classes, ClassRef
 from .linker import LinkedModule, imported_constant
 from .module_index import ModuleIndex, ScopeConstants, suite_statements
+from .names import param_names, positional_params
 from .scope import EVENT, OTHER, STEP, Deferred, Scope, StepDecl, Task, Value, tasks_of
 from .steps import StepsMixin
 
@@ -83,7 +84,7 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
     # --- entry points ----------------------------------------------------------------------
 
     def walk_run(self, run: cst.FunctionDef, module_scope: Scope) -> list[Any]:
-        params = _positional_params(run)
+        params = positional_params(run)
         scope = self.new_scope(run, module_scope, method=True)
         if len(params) > 1:
             scope.bind(params[1], EVENT)
@@ -99,10 +100,10 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
                                      imported=parent.constants.imported),
             fn=fn,
         )
-        params = _positional_params(fn)
+        params = positional_params(fn)
         if method and params:
             scope.self_name = params[0]
-        for name in _all_params(fn):
+        for name in param_names(fn):
             scope.bind(name, OTHER)
         return scope
 
@@ -417,16 +418,3 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
             self.body.close_group(seq)
             seq.nodes.append(node)
         return OTHER
-
-
-def _positional_params(fn: cst.FunctionDef) -> list[str]:
-    return [p.name.value for p in (*fn.params.posonly_params, *fn.params.params)]
-
-
-def _all_params(fn: cst.FunctionDef) -> list[str]:
-    p = fn.params
-    names = [x.name.value for x in (*p.posonly_params, *p.params, *p.kwonly_params)]
-    for star in (p.star_arg, p.star_kwarg):
-        if isinstance(star, cst.Param):
-            names.append(star.name.value)
-    return names

@@ -8,7 +8,7 @@ import libcst as cst
 
 from ...diagnostics import Diagnostic
 from ..dependency_mode import legacy_reason
-from ..expressions import param_names
+from ...python.names import param_names
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_calls import StepCall
 

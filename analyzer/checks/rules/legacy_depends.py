@@ -10,7 +10,7 @@ import libcst as cst
 from ...diagnostics import Diagnostic
 from ...project.wrangler import IMPLICIT_DEPS_DATE
 from ..dependency_mode import legacy_by_date
-from ..expressions import param_names
+from ...python.names import param_names
 from ..rule import Invalid, Rule, RuleContext, Valid
 from ..step_calls import StepCall
 from .depends_arity import CTX_PARAM

@@ -8,7 +8,8 @@ import libcst as cst
 
 from ...diagnostics import Diagnostic
 from ..rule import Invalid, Rule, RuleContext, Valid
-from ..expressions import MUTATING_METHODS, store_root, target_names
+from ...python.names import target_names
+from ..expressions import MUTATING_METHODS, store_root
 from ..function_body import Function
 
 
