@@ -6,7 +6,7 @@ Nothing here imports or runs the analysed code: it is parsed with libcst and wal
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +28,12 @@ from .python.parse import parse_module, syntax_error
 from .python.payload import PayloadReads, Shape
 from .python.source import UNKNOWN_SPAN, SourceFile, Span
 from .python.walker import Walker
+from .records import record
 
 RECURSION_LIMIT = 20_000
 
 
-@dataclass
+@record
 class WorkflowAnalysis:
     class_name: str
     cls: cst.ClassDef
@@ -52,7 +53,7 @@ class WorkflowAnalysis:
         return self.graph.workflow if self.graph else None
 
 
-@dataclass
+@record
 class FileAnalysis:
     path: str
     source: SourceFile | None

@@ -11,7 +11,7 @@ do that work in the worker (``parallel.map_files`` with its own per-file functio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import libcst as cst
@@ -23,9 +23,10 @@ from .diagnostics import ANALYSIS_ERROR, Diagnostic
 from .python import facts as F
 from .python.facts import Fact
 from .python.source import UNKNOWN_SPAN, SourceFile, Span
+from .records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Ref:
     """A libcst node left behind: its type, where it stood, and its name or value if it had
     one (``wf.cls.name.value`` still reads the class name)."""
@@ -38,7 +39,7 @@ class Ref:
     """The module it stood in, when not the analysed file (SEMANTICS §2.4)."""
 
 
-@dataclass
+@record
 class DetachedAnalysis(FileAnalysis):
     """A ``FileAnalysis`` whose libcst nodes were replaced by ``Ref`` / ``Span`` records."""
 
@@ -65,7 +66,7 @@ class DetachedAnalysis(FileAnalysis):
         return f"{self.path_of(node)}:{self.span(node).line}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Located:
     """Where a graph node's source stood in another module of the project."""
 

@@ -23,7 +23,7 @@ least"). The limit (§8.2): the wrangler entry's ``limits.steps`` for the class,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
@@ -36,6 +36,7 @@ from ..python.functions import child_lists, iter_nodes
 from ..python.source import UNKNOWN_SPAN
 from ..python.trip_count import static_trip_count
 from ..diagnostics import Diagnostic
+from ..records import record
 from .budget_codes import Limit, StepBudgetUnbounded
 from .budget_findings import SUMMED, BudgetFindings
 from .call_cycles import call_cycles
@@ -51,7 +52,7 @@ COUNTED = ("step_do", "step_wait_for_event")  # SEMANTICS §8.1: sleeps do not c
 # --- costs ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Cost:
     """``count``: the most counted steps on one path, unbounded parts counted once;
     ``unbounded``: some part has no bound; ``path``: notes on how the count is reached."""
@@ -67,7 +68,7 @@ class Cost:
 ZERO = Cost()
 
 
-@dataclass
+@record
 class BudgetResult:
     class_name: str
     count: int

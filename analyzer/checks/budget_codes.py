@@ -6,10 +6,10 @@ each rule's does in its own module, and ``docs/rules.md`` is generated from it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..project.config import Config, plan_limit
+from ..records import record
 
 if TYPE_CHECKING:
     from ..project.wrangler import WranglerConfig
@@ -101,7 +101,7 @@ class StepBudgetUnbounded:
 # --- the limit ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limit:
     value: int
     source: str

@@ -14,7 +14,7 @@ imports returns their ``FunctionDef`` the same way.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import libcst as cst
 
@@ -22,11 +22,12 @@ from ..python.callees import SKIPPED_METHODS
 from ..python.classes import Classes, ClassRef, MethodRef, method_kind
 from ..python.linker import LinkedModule, Symbol
 from ..python.names import param_names, positional_params
+from ..records import record
 from .expressions import read_root
 from .function_body import Function
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Callee:
     """A resolved call: the function, whether the call binds its first parameter (a method
     called through ``self`` or ``cls``; not a ``@staticmethod``), and the module it is written in
@@ -105,7 +106,7 @@ def is_static(fn: cst.FunctionDef) -> bool:
     return method_kind(fn) == "static"
 
 
-@dataclass
+@record
 class Received:
     """What a helper's parameters receive at its call sites (SEMANTICS §2.3): the step object,
     the event or something read from it, the event itself, ``self.env`` or a binding in it, and

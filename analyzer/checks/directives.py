@@ -21,16 +21,17 @@ import re
 import tokenize
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 
 from ..diagnostics import STALE_TRIP_COUNT, Diagnostic
+from ..records import record
 
 _DIRECTIVE = re.compile(
     r"wfgraph:\s*(?:ignore(?:\[(?P<codes>[^\]]*)\]|(?![\w\[-]))|trip-count\s*=\s*(?P<count>[^\s,;#]*))")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Suppression:
     line: int
     column: int
@@ -39,7 +40,7 @@ class Suppression:
     """None: every code."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class TripCount:
     line: int
     column: int
@@ -49,7 +50,7 @@ class TripCount:
     text: str
 
 
-@dataclass
+@record
 class Directives:
     suppressions: dict[int, Suppression] = field(default_factory=dict)
     trip_counts: dict[int, TripCount] = field(default_factory=dict)

@@ -10,7 +10,8 @@ years 365.25 days, as in the parser.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from ..records import record
 
 SECOND = 1000
 MINUTE = 60 * SECOND
@@ -42,7 +43,7 @@ _ABBREVIATIONS = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Parsed:
     """A duration string that follows the grammar, in milliseconds."""
 

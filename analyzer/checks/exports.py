@@ -11,7 +11,6 @@ root is read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
@@ -22,9 +21,10 @@ from ..python.linker import Linker
 from ..python.module_index import iter_scope_statements
 from ..python.parse import parse_module
 from ..python.source import SourceFile
+from ..records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Export:
     """``kind``: ``class`` (a class of the project: analysable), ``assignment`` or ``def`` (bound
     at run time), ``outside`` (imported from outside the project), ``star`` (maybe from a star

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from ..diagnostics import Diagnostic
+from ..records import record
 from .function_body import Function
 from .step_args import literal
 
@@ -24,7 +24,7 @@ DICT_ATTRIBUTES = frozenset(dir(dict))
 """Attributes a ``JsDict`` answers as a dict (``get``, ``items``…), not as a field."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FieldRead:
     """``root[key]`` (``subscript``), ``root.get(key)`` (``get``) or ``root.key`` (``attribute``)."""
 
@@ -104,7 +104,7 @@ def _subscript_key(node: cst.Subscript, function: Function) -> str | None:
     return key if isinstance(key, str) else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FixedFields:
     """A value whose fields the runtime fixes, as a rule describes it: ``roots`` picks the names
     that hold it in a function; ``subject`` names it in a message; ``data`` says what lives under

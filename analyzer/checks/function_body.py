@@ -8,7 +8,7 @@ recorded, not entered (they become functions of their own, see workflow_code.py)
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import libcst as cst
@@ -16,10 +16,11 @@ import libcst as cst
 from ..python.cst_walk import iter_children
 from ..python.module_index import ScopeConstants
 from ..python.names import target_names
+from ..records import record
 from .expressions import attribute_chain, getattr_parts
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Store:
     """A write: ``kind`` is assign, annassign, augassign or del; ``value`` is None for del."""
 
@@ -29,7 +30,7 @@ class Store:
     kind: str
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Function:
     """One function body. ``kind``: ``run``, ``helper`` (workflow code outside ``run``) or
     ``step`` (a ``@step.do`` body, or code nested in one)."""

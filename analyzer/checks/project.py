@@ -15,13 +15,13 @@ Findings in a wrangler file honour ``# wfgraph: ignore[WF052]`` (TOML) and
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import CONFIG_PLACEHOLDER, Diagnostic
 from ..project.locate import TextMap, map_config
 from ..project.settings import display
 from ..project.wrangler import WorkflowBinding, WranglerConfig, main_module
+from ..records import record
 from .directives import directives_in
 from .exports import MainModule, main_module as load_main_module
 from .suppress import Suppressions, apply_suppressions
@@ -109,7 +109,7 @@ def covers_main(wrangler: WranglerConfig, folders: Iterable[Path], files: Iterab
     return False
 
 
-@dataclass
+@record
 class WranglerReport:
     findings: list[Diagnostic]
     silenced: int

@@ -43,13 +43,14 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import libcst as cst
 
 from ..diagnostics import Diagnostic, Severity
+from ..records import record
 from .function_body import Function
 from .imports import ImportMap
 from .call_graph import CallResolver, local_classes
@@ -62,7 +63,7 @@ if TYPE_CHECKING:
     from ..python.facts import Fact
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Valid:
     """An example module the rule must accept. ``implicit`` is the ``step.do`` mode it runs
     under (docs/python-api.md §2.0): True, False, or None (no wrangler file: both accepted).
@@ -74,7 +75,7 @@ class Valid:
     compatibility_date: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Invalid:
     """An example module the rule must flag; ``lines``, when given, are exactly the lines of the
     findings (one entry per finding, in order)."""
@@ -120,7 +121,7 @@ class Rule:
         return cls.documentation().split("\n", 1)[0].strip()
 
 
-@dataclass
+@record
 class Shared:
     """Per file: what every rule's context shares, computed on first use."""
 

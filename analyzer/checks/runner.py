@@ -8,11 +8,12 @@ workflow class instead of stopping the run (docs/design.md: bad input never give
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from ..python import facts as F
 from ..project.config import Config
+from ..records import record
 from .budget import BudgetResult, check_budget
 from .budget_codes import Limit, limit_for
 from ..diagnostics import ANALYSIS_ERROR, Diagnostic, unique
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from ..project.wrangler import WranglerConfig
 
 
-@dataclass
+@record
 class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     budgets: list[BudgetResult] = field(default_factory=list)

@@ -6,13 +6,13 @@ checked like the literal it names.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
 
 from ..python.literals import _resolve, dict_items, fstring_parts, is_literal, literal_value
 from ..python.module_index import ScopeConstants
+from ..records import record
 from . import durations
 from .step_calls import StepCall
 from .workflow_code import WorkflowCode
@@ -59,7 +59,7 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DurationSite:
     """A place that takes a duration. ``kind``: ``sleep`` (step.sleep's duration), ``wait``
     (wait_for_event's timeout), ``delay`` (config retries.delay), ``timeout`` (config timeout),

@@ -4,11 +4,11 @@ the rules read them, in either ``step.do`` mode (docs/python-api.md §2.0).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import libcst as cst
 
 from ..python.literals import call_args
+from ..records import record
 from .function_body import Function
 
 STEP_API = ("do", "sleep", "sleep_until", "wait_for_event")
@@ -21,7 +21,7 @@ API_PARAMS = {
 }
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class StepCall:
     """``<step>.<method>(...)`` written in ``function``; ``decl`` is the decorated function when
     the call is a ``@step.do(...)`` decorator."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -41,6 +41,7 @@ from ..project.config import Config, unknown_selector
 from ..project.files import CONFIG_NAMES, Collected, collect_files, identity
 from ..project.settings import Settings, SettingsResolver
 from ..project.wrangler import ConfigError
+from ..records import record
 from ..report import ReportContext, render
 from . import check_report as report
 from .check_users import ThroughUsers, check_through_users
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from ..analysis import FileAnalysis
 
 
-@dataclass
+@record
 class CheckedFile:
     """What a worker sends back for one file: no libcst tree, only the report's material."""
 

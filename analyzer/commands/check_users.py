@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,12 +20,13 @@ from ..parallel import map_files
 from ..project.files import Collected, collect_files, identity
 from ..project.imports import find_project
 from ..project.settings import Settings, SettingsResolver
+from ..records import record
 
 if TYPE_CHECKING:
     from .check import CheckedFile
 
 
-@dataclass
+@record
 class ThroughUsers:
     """What checking the given modules' users added: their findings in the given modules, and
     for each given module the workflows whose analysis read it."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -17,6 +17,7 @@ from ..project.files import Collected, collect_files
 from ..project.settings import SettingsResolver, display
 from ..parallel import Progress, jobs_from_env, map_files, run_text
 from ..portable import detach
+from ..records import record
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK  # noqa: F401 - re-exported for the commands
 from .usage import UsageError
 
@@ -67,7 +68,7 @@ def nothing_analysed(paths: list[str], collected: Collected) -> str:
     return f"{where}: no Python file to analyse: {why}"
 
 
-@dataclass
+@record
 class Run:
     """The analysed files of one invocation, and the problems that stop it from being clean."""
 
@@ -76,7 +77,7 @@ class Run:
     many: bool = False
 
 
-@dataclass
+@record
 class Mapped:
     """What ``map_paths`` returns: one result per analysed file, in canonical file order."""
 

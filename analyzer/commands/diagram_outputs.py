@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from wfgraph.schema import Workflow
+
+from ..records import record
 
 __all__ = ["Drawn", "Output", "OutputError", "module_name", "plan_outputs"]
 
@@ -27,7 +29,7 @@ class OutputError(ValueError):
     """An ``-o`` target that cannot be used (a usage error)."""
 
 
-@dataclass
+@record
 class Drawn:
     """A workflow to draw: its title in a diagram of several, its class and module names."""
 
@@ -37,7 +39,7 @@ class Drawn:
     workflow: Workflow
 
 
-@dataclass
+@record
 class Output:
     """One file to write (or check), and the workflows its diagram holds."""
 

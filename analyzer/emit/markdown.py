@@ -17,7 +17,8 @@ block; the rest of the file stays byte-identical, line endings included.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from ..records import record
 
 __all__ = ["Block", "MarkerError", "fence", "find_blocks", "newline_of", "replace_blocks"]
 
@@ -34,7 +35,7 @@ class MarkerError(ValueError):
         self.line, self.column, self.message = line, column, message
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Block:
     """One marked block: what it names, and where its content lies (character offsets)."""
 

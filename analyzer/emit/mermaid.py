@@ -16,7 +16,7 @@ level, then runs of plain steps, until it fits, and reports what it did in
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import networkx as nx
@@ -28,6 +28,7 @@ from ..flow.labels import short
 from ..flow.regions import cluster_tree, hidden_nodes
 from ..flow.marks import MARK_KINDS, MARK_LABELS, Mark, Marks
 from ..flow.overlay import STATUS_LABELS, STATUSES, NodeStatus, Overlay
+from ..records import record
 from .mermaid_styles import CLASS_STYLES as _CLASS_STYLES
 from .mermaid_styles import DOTTED as _DOTTED
 from .mermaid_styles import EDGE_STYLE as _EDGE_STYLE
@@ -65,7 +66,7 @@ def escape(text: str) -> str:
     return "<br/>".join(line.translate(_TABLE) for line in lines)
 
 
-@dataclass
+@record
 class MermaidDiagram:
     """What :func:`render_mermaid` returns: the text, and notes about collapsing (for stderr)."""
 
@@ -89,7 +90,7 @@ class MermaidDiagram:
 # --- one rendering -------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class _Plan:
     depth: int | None = None
     functions: dict[int, set[str]] = field(default_factory=dict)  # workflow index → names

@@ -56,7 +56,7 @@ that ``depth`` collapsing compares against.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import networkx as nx
@@ -78,6 +78,7 @@ from wfgraph.schema import (
     Workflow,
 )
 
+from ..records import record
 from .calls import link_calls
 from .constructs import ConstructsMixin
 from .sequences import SequencesMixin
@@ -128,7 +129,7 @@ Pred = tuple[str, "str | None"]
 """A dangling exit: (node id, label of the edge that will leave it)."""
 
 
-@dataclass
+@record
 class _Scope:
     """Where the exits of a body go: loop exits and heads, switch merges, the body's end."""
 

@@ -10,8 +10,9 @@ had them, marked ``removed``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from ..records import record
 
 MARK_KINDS = ("added", "renamed", "changed", "moved", "removed")
 """In legend order; when one node gets several marks, the earlier kind wins."""
@@ -29,7 +30,7 @@ MARKED_KINDS = frozenset({"step_do", "step_sleep", "step_sleep_until", "step_wai
 """Flow-node kinds a mark applies to (a decision or loop entry for a changed condition)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mark:
     kind: str
     note: str = ""

@@ -26,12 +26,12 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from wfgraph.schema import StepDo, StepSleep, StepSleepUntil, StepWaitForEvent, Workflow
 
+from ..records import record
 from .regions import iter_step_nodes
 
 __all__ = [
@@ -71,7 +71,7 @@ class OverlayError(ValueError):
     """The instance JSON cannot be read; the message says where and why."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RunStep:
     """One entry of the instance's ``steps[]``, classified."""
 
@@ -92,7 +92,7 @@ class RunStep:
         return text
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NodeStatus:
     """The status of one graph node and the run steps behind it."""
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..records import record
 from .locate import KeyPath, map_toml
 from .wrangler import ConfigError
 
@@ -37,7 +38,7 @@ def plan_limit(plan: str) -> int:
     return PLAN_LIMITS[plan]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     """The resolved ``[tool.wfgraph]`` settings; ``root`` is the folder that globs are relative to.
 
@@ -201,7 +202,7 @@ def _error(path: Path, message: str, key: KeyPath = (), value: bool = True) -> C
     return ConfigError(message, path, line, column)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Checker:
     path: Path
     known_codes: Collection[str] | None

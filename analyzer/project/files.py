@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Hashable, TypeVar
 
 from ..diagnostics import PARSE_ERROR, Diagnostic
+from ..records import record
 from .wrangler import WRANGLER_NAMES, find_wrangler
 
 SKIP_DIRS = frozenset({
@@ -38,7 +39,7 @@ SUFFIXES = (".py",)
 CONFIG_NAMES = (*WRANGLER_NAMES, "pyproject.toml")
 
 
-@dataclass
+@record
 class Skipped:
     """What directory walks left out, by reason."""
 
@@ -68,7 +69,7 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-@dataclass
+@record
 class Collected:
     files: list[tuple[Path, str]] = field(default_factory=list)
     """(path to read, path to show) in canonical order."""

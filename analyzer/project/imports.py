@@ -12,10 +12,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 
+from ..records import record
 from .files import SKIP_DIRS
 from .sources import DISK, Sources
 from .wrangler import WRANGLER_NAMES, ConfigError, main_module, parse_wrangler
@@ -23,7 +24,7 @@ from .wrangler import WRANGLER_NAMES, ConfigError, main_module, parse_wrangler
 VENDORED = frozenset({"python_modules"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Module:
     """What a dotted name resolved to: a module file, or a namespace package (a folder)."""
 
@@ -36,7 +37,7 @@ class Module:
         return self.folder is not None
 
 
-@dataclass
+@record
 class Project:
     root: Path
     wrangler: Path | None = None

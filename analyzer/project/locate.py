@@ -14,13 +14,15 @@ is reported at the entry that lacks it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+
+from ..records import record
 
 KeyPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Position:
     """1-based: where the key starts and where its value starts."""
 
@@ -30,7 +32,7 @@ class Position:
     value_column: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Comment:
     line: int
     column: int
@@ -39,7 +41,7 @@ class Comment:
     """Without the ``#`` / ``//`` / ``/* */`` markers."""
 
 
-@dataclass
+@record
 class TextMap:
     keys: dict[KeyPath, Position] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)

@@ -18,16 +18,16 @@ file holds that cannot be used as written (a placeholder date) are warnings in `
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import PARSE_ERROR, Diagnostic
+from ..records import record
 from .config import Config, load_config
 from .wrangler import (IMPLICIT_DEPS_DATE, IMPLICIT_DEPS_FLAG, NO_IMPLICIT_DEPS_FLAG, ConfigError,
                        WranglerConfig, find_wrangler, implicit_dependencies, load_wrangler)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Settings:
     """Everything that governs one file's analysis and checks."""
 

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 
 from ..diagnostics import CONFIG_PLACEHOLDER, Diagnostic
+from ..records import record
 from .locate import KeyPath, TextMap, map_config
 
 WRANGLER_NAMES = ("wrangler.toml", "wrangler.jsonc", "wrangler.json")
@@ -72,7 +73,7 @@ class ConfigError(Exception):
         return self
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class WorkflowBinding:
     """One workflow the Worker declares, from ``[[workflows]]`` or from ``exports``.
 
@@ -91,7 +92,7 @@ class WorkflowBinding:
     key: KeyPath = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class WranglerConfig:
     """The parts of a wrangler configuration file that the analyzer uses. ``warnings``: values
     it could not use as written (a placeholder date, WF091), located in the file."""

@@ -9,11 +9,11 @@ subclass's overrides.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator
 
 import libcst as cst
 
+from ..records import record
 from .linker import LinkedModule, Linker, Symbol
 from .literals import dotted_name
 from .module_index import ENTRYPOINT, WORKERS_MODULE, suite_statements
@@ -21,7 +21,7 @@ from .module_index import ENTRYPOINT, WORKERS_MODULE, suite_statements
 ENTRYPOINT_NAME = f"{WORKERS_MODULE}.{ENTRYPOINT}"
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class ClassRef:
     node: cst.ClassDef
     module: LinkedModule
@@ -31,7 +31,7 @@ class ClassRef:
         return self.node.name.value
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class MethodRef:
     fn: cst.FunctionDef
     module: LinkedModule

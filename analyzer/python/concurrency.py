@@ -7,15 +7,16 @@ source order (§4.6); awaits of pending work record ``resolves`` wherever they h
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Iterable
 
 from wfgraph.schema import Parallel
 
+from ..records import record
 from .scope import Task
 
 
-@dataclass
+@record
 class Seq:
     """A sequence being filled. Only a function body's top level hosts the implicit group.
 
@@ -28,7 +29,7 @@ class Seq:
     guards: list[Any] = field(default_factory=list)
 
 
-@dataclass
+@record
 class Body:
     """Numbering state of one function body."""
 

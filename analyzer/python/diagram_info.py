@@ -8,11 +8,11 @@ libcst nodes, never these).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
 
+from ..records import record
 from .literals import Constants, dict_items, is_literal, literal_value, source_text
 
 EXIT_KINDS = ("raise", "return", "break", "continue")
@@ -21,7 +21,7 @@ MAX_ARGS_TEXT = 40
 """Literal call arguments longer than this (all together) are left out of the label."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Exit:
     """Where a sequence's path ends: ``raise`` (``text``: the exception as written, None for a
     bare re-raise), ``return``, ``break`` or ``continue``."""
@@ -30,7 +30,7 @@ class Exit:
     text: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Guard:
     """A step-less ``if`` / ``match`` that the JSON drops (SEMANTICS §5) but that ends some paths:
     ``if item.done: break``. It stands before node ``index`` of its sequence. ``branches`` holds

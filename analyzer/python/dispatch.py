@@ -9,13 +9,13 @@ default branch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
 from wfgraph.schema import Branch, Switch
 
+from ..records import record
 from .concurrency import Seq
 from .control_flow import Paths
 from .literals import source_text, string_value
@@ -25,12 +25,12 @@ if TYPE_CHECKING:
     from .walker import Walker
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Table:
     entries: tuple[tuple[cst.BaseExpression, cst.BaseExpression], ...]
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Dispatch:
     """A helper chosen from ``table`` by ``key`` (``default`` for ``.get(key, default)``)."""
 

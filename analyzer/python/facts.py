@@ -4,13 +4,15 @@ shows them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import libcst as cst
 
+from ..records import record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Fact:
     kind: str
     node: cst.CSTNode

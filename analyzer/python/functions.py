@@ -8,13 +8,14 @@ and calls to helpers without steps are pruned.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Iterator
 
 import libcst as cst
 
 from wfgraph.schema import STEP_TYPES, FunctionCall, FunctionDef
 
+from ..records import record
 from .callees import SKIPPED_METHODS, Callees
 from .concurrency import Seq
 from .diagram_info import attach_sequence
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Target:
     """A resolved call: the function, where it was defined, and how its parameters are bound."""
 
@@ -49,7 +50,7 @@ class Target:
         return (self.fn, bound, id(self.parent))
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Entry:
     fn: cst.FunctionDef
     serial: int

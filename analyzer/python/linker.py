@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +19,13 @@ import libcst as cst
 
 from ..diagnostics import NOT_FOLLOWED, Diagnostic
 from ..project.imports import Module, Project
+from ..records import record
 from .literals import dotted_name
 from .module_index import ModuleIndex
 from .source import SourceFile
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class LinkedModule:
     """One parsed module of the project: where it is, its tree and index. How its path is
     written depends on the file analysed (``Linker.shown``), so a cached module holds none."""
@@ -40,7 +40,7 @@ class LinkedModule:
         return self.source.module
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Symbol:
     """``kind``: class | function | module | constant | bound | external."""
 
@@ -50,7 +50,7 @@ class Symbol:
     detail: str = ""
 
 
-@dataclass
+@record
 class NotFollowed:
     """A project module the analysis needed but could not read or parse: the note that says
     so, where the problem is."""

@@ -7,11 +7,12 @@ index costs little even on large files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import libcst as cst
 
+from ..records import record
 from .literals import dotted_name, is_literal, literal_value
 from .names import target_names
 
@@ -67,7 +68,7 @@ def iter_scope_statements(body: list[cst.BaseStatement]) -> Iterator[cst.BaseSta
             yield from iter_scope_statements(suite_statements(suite))
 
 
-@dataclass
+@record
 class ScopeConstants:
     """Names bound exactly once in a scope to a literal (SEMANTICS §3.6), computed on first use."""
 
@@ -172,7 +173,7 @@ def _alias_name(alias: cst.ImportAlias) -> str:
     return name.split(".")[0]
 
 
-@dataclass
+@record
 class ModuleIndex:
     module: cst.Module
     entry_aliases: set[str] = field(default_factory=set)

@@ -6,7 +6,7 @@ Bindings are flow-sensitive: ``s = step`` makes ``s`` the step object from that 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import compress
 from operator import is_not
 from typing import Any
@@ -15,10 +15,11 @@ import libcst as cst
 
 from wfgraph.schema import StepConfig
 
+from ..records import record
 from .module_index import ScopeConstants
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class StepDecl:
     """A function decorated with ``@step.do(...)``: a declaration, run where awaited (§3.1)."""
 
@@ -48,7 +49,7 @@ class StepDecl:
         return [*p.posonly_params, *p.params, *p.kwonly_params]
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Task:
     """Work that has started and not been awaited yet (SEMANTICS §4.1, §4.2)."""
 
@@ -57,7 +58,7 @@ class Task:
     resolved: bool = False
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Deferred:
     """A coroutine created but not started: a step wrapper call, ``wait_for_event``, or a call to
     an async helper (SEMANTICS §4.1). ``kind`` is ``step``, ``wait`` or ``call``."""
@@ -70,7 +71,7 @@ class Deferred:
     consumed: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Value:
     """What an expression evaluates to, as far as the graph cares."""
 
@@ -83,7 +84,7 @@ STEP = Value("step")
 EVENT = Value("event")
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Scope:
     """One function body's names; ``parent`` is the enclosing function (closures)."""
 

@@ -16,12 +16,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
 import libcst as cst
 
+from ..records import record
 from .deep import run_deep
 
 try:  # libcst's code generator state; private, so there is a fallback below
@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - a libcst that moved it
     _CodegenState = None  # type: ignore[assignment,misc]
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@record(frozen=True, slots=True, order=True)
 class Span:
     """1-based lines and columns, end inclusive of the last character's column + 1 (SARIF style)."""
 

@@ -8,10 +8,10 @@ order, the same SARIF-style severity names in every output.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
+from ..records import record
 
 REPOSITORY_URL = "https://github.com/wfgraph/wfgraph"
 """The project's home; every link wfgraph prints is made from it."""
@@ -19,7 +19,7 @@ INFORMATION_URI = REPOSITORY_URL
 RULES_DOC_URL = f"{REPOSITORY_URL}/blob/main/docs/rules.md"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class RuleInfo:
     """One rule as reports describe it; ``help_uri`` points at its entry in docs/rules.md on the
     project's repository."""
@@ -33,7 +33,7 @@ class RuleInfo:
     """The rule's documentation (Markdown), for viewers that show it beside a finding."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ReportContext:
     """``source_lines(path, line)`` returns the text of a source line (path as in the diagnostic),
     or "" when unknown; the text format shows it with a caret (when ``show_source``), SARIF

@@ -8,15 +8,16 @@ read from this list; so is the text report and the diagram's marks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from ...records import record
 from .identity import Control, Occurrence, Walked, Where, walk_version
 from .matching import Matching, Pair, concurrent, exclusive, match
 from .sides import Version
 
 
-@dataclass
+@record
 class StepChange:
     kind: str
     """``added``, ``removed``, ``renamed``, ``moved`` or ``changed``."""
@@ -32,7 +33,7 @@ class StepChange:
         return found
 
 
-@dataclass
+@record
 class ConditionChange:
     base: Control
     head: Control
@@ -40,7 +41,7 @@ class ConditionChange:
     """Existing steps run inside it or after it: replays may take another path (WF107)."""
 
 
-@dataclass
+@record
 class Swap:
     """Two existing steps of different names whose order flipped; ``ahead`` now runs first."""
 
@@ -48,13 +49,13 @@ class Swap:
     behind: Pair
 
 
-@dataclass
+@record
 class NewField:
     path: tuple[str, ...]
     where: Where
 
 
-@dataclass
+@record
 class WorkflowDiff:
     class_name: str
     base: Version | None

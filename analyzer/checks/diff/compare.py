@@ -7,17 +7,18 @@ is unknown there, not gone), and stderr says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ...diagnostics import ANALYSIS_ERROR, Diagnostic, unique
 from ...project.config import Config
+from ...records import record
 from .changes import WorkflowDiff, diff_workflow
 from .deploy import lowered_limit, mode_flip
 from .findings import findings
 from .sides import Side, Version
 
 
-@dataclass
+@record
 class DiffResult:
     workflows: list[WorkflowDiff] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)

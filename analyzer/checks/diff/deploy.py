@@ -7,12 +7,12 @@ Both point at the line of HEAD's wrangler file that changed (§10.3a).
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 
 from ...project.config import Config
 from ...project.wrangler import IMPLICIT_DEPS_FLAG, NO_IMPLICIT_DEPS_FLAG, implicit_dependencies
 from ...python.literals import call_args
 from ...python.source import Span
+from ...records import record
 from ..budget import BudgetResult, check_budget
 from ..budget_codes import Limit, limit_for
 from .identity import Where
@@ -21,7 +21,7 @@ from .sides import Version, Wrangler
 MODE_KEYS = ("compatibility_date", "compatibility_flags", IMPLICIT_DEPS_FLAG, NO_IMPLICIT_DEPS_FLAG)
 
 
-@dataclass
+@record
 class ModeFlip:
     head: Version
     implicit: bool
@@ -31,7 +31,7 @@ class ModeFlip:
     where: Where
 
 
-@dataclass
+@record
 class LoweredLimit:
     head: Version
     old: Limit

@@ -19,13 +19,14 @@ import functools
 import io
 import tokenize
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import libcst as cst
 
 from wfgraph.schema import Workflow
 
+from ...records import record
 from ..call_cycles import call_cycles
 from ...python.literals import DYNAMIC_NAME, PLACEHOLDER
 from ...python.source import UNKNOWN_SPAN, Span
@@ -36,7 +37,7 @@ WORDS = {"step_do": "step", "step_sleep": "sleep", "step_sleep_until": "sleep_un
          "step_wait_for_event": "wait"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Where:
     path: str
     span: Span = UNKNOWN_SPAN
@@ -45,7 +46,7 @@ class Where:
         return f"{self.path}:{self.span.line}" if self.span != UNKNOWN_SPAN else self.path
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Control:
     """An ``if``, ``switch`` or loop of the walk, and the text that decides its path."""
 
@@ -65,7 +66,7 @@ class Control:
     node: Any = None
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Occurrence:
     """One step of the walk: a call the engine will look up by (type, name, count)."""
 
@@ -123,13 +124,13 @@ class Occurrence:
         return ()
 
 
-@dataclass
+@record
 class Walked:
     occurrences: list[Occurrence] = field(default_factory=list)
     controls: list[Control] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Ctx:
     place: tuple[Any, ...] = ()
     branches: tuple[tuple[int, int], ...] = ()

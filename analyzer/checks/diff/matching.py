@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ...records import record
 from .identity import Occurrence, Walked, Where
 
 Pair = tuple[Occurrence, Occurrence]
 
 
-@dataclass
+@record
 class Matching:
     by_source: bool
     """Both sides come from source: names compare by their source text (§10.3a)."""

@@ -9,7 +9,7 @@ its file (the dependency mode and ``limits.steps``: WF109, WF110).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,13 +19,14 @@ from ...analysis import FileAnalysis, WorkflowAnalysis, analyze_source
 from ...diagnostics import PARSE_ERROR, Diagnostic
 from ...parallel import collect_garbage_less_often
 from ...project.wrangler import ConfigError, WranglerConfig, implicit_dependencies, parse_wrangler
+from ...records import record
 from .sources import Snapshot
 
 if TYPE_CHECKING:
     from .identity import Where
 
 
-@dataclass
+@record
 class Wrangler:
     """A wrangler file of one side: where it is shown, its text, and what it says."""
 
@@ -34,7 +35,7 @@ class Wrangler:
     config: WranglerConfig
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Version:
     """One workflow class on one side."""
 
@@ -61,7 +62,7 @@ class Version:
         return Where(self.file.path_of(node), self.file.span(node))
 
 
-@dataclass
+@record
 class Side:
     label: str
     prefix: str = ""

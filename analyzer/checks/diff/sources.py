@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path, PurePosixPath
 
 import pathspec
@@ -25,9 +25,10 @@ from ...diagnostics import PARSE_ERROR, Diagnostic
 from ...project.files import SKIP_DIRS, collect_files, sort_key, workflow_candidates
 from ...project.sources import DISK, Sources, decode
 from ...project.wrangler import WRANGLER_NAMES, find_wrangler
+from ...records import record
 
 
-@dataclass
+@record
 class Snapshot:
     """The sources of one side: ``files`` (Python modules, path → text) and ``wranglers``
     (wrangler files, path → text), with ``governing`` naming the wrangler file of each module

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import inspect
 import textwrap
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ....diagnostics import Severity
+from ....records import record
 
 HEADER = """\
 from workers import WorkflowEntrypoint
@@ -59,7 +59,7 @@ def wrangler(date: str = "2026-03-01", extra: str = "") -> str:
     return WRANGLER.format(date=date) + textwrap.dedent(extra)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pair:
     """A change: BASE's and HEAD's ``entry.py`` and, when given, their ``wrangler.toml``.
     ``lines``, when given, are exactly the lines of the findings (BASE's lines for what HEAD
