@@ -13,6 +13,8 @@ from typing import Sequence
 
 from wfgraph import __version__
 
+from .garbage import collect_garbage_less_often
+
 EXIT_USAGE = 2
 
 
@@ -218,6 +220,7 @@ def _utf8_output() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    collect_garbage_less_often()  # before libcst and the analyzer are imported
     _utf8_output()
     parser = build_parser()
     argv, diff_paths = _split_paths(list(sys.argv[1:] if argv is None else argv))

@@ -17,7 +17,7 @@ from wfgraph.schema import Graph, Workflow
 
 from ...analysis import FileAnalysis, WorkflowAnalysis, analyze_source
 from ...diagnostics import PARSE_ERROR, Diagnostic
-from ...parallel import collect_garbage_less_often
+from ...garbage import collect_garbage_less_often
 from ...project.wrangler import ConfigError, WranglerConfig, implicit_dependencies, parse_wrangler
 from ...records import record
 from .sources import Snapshot
