@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
-from typing import Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from wfgraph import __version__
 
 from .garbage import collect_garbage_less_often
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
 EXIT_USAGE = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or with ``command`` (the subcommand about to run) the others listed by
+    name and help only: their arguments are most of the parser's cost, on every run."""
     parser = argparse.ArgumentParser(
         prog="wfgraph",
         description="Static analysis of Cloudflare Workflows written in Python: the version "
@@ -29,9 +33,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     subcommands: dict[str, argparse.ArgumentParser] = {}
     parser.set_defaults(subcommands=subcommands)
+    for name, options, add_arguments in _SUBCOMMANDS:
+        subcommands[name] = sub.add_parser(name, **options)
+        if command in (None, name):
+            add_arguments(subcommands[name])
+    return parser
 
-    graph = subcommands["graph"] = sub.add_parser(
-        "graph", help="print the version graph JSON of each workflow")
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` runs, when it names one: the first word that is not an option
+    (wfgraph's own options, --help and --version, take no value)."""
+    word = next((arg for arg in argv if not arg.startswith("-")), None)
+    return word if any(word == name for name, _, _ in _SUBCOMMANDS) else None
+
+
+def _graph_arguments(graph: argparse.ArgumentParser) -> None:
     graph.add_argument("paths", nargs="+", metavar="PATH",
                        help="a file or directory; - reads the source from standard input")
     graph.add_argument("--class", dest="class_name", metavar="NAME", help="only this workflow class")
@@ -49,34 +65,34 @@ def build_parser() -> argparse.ArgumentParser:
     _add_stdin_filename(graph)
     _add_common(graph)
 
-    for name, help_text in (("dot", "draw each workflow as Graphviz DOT (or SVG/PNG with -o)"),
-                            ("mermaid", "draw each workflow as a Mermaid flowchart")):
-        diagram = subcommands[name] = sub.add_parser(name, help=help_text)
-        diagram.add_argument("paths", nargs="*", metavar="PATH",
-                             help="a file or directory; - reads the source from standard input")
-        diagram.add_argument("--class", dest="class_name", metavar="NAME", help="only this workflow class")
-        diagram.add_argument("--depth", type=_depth, metavar="N", help="collapse nesting deeper than N")
-        diagram.add_argument("--instance", metavar="FILE",
-                             help="colour nodes by a run: the JSON of GET …/instances/{id}")
-        suffix = "svg" if name == "dot" else "mmd"
-        diagram.add_argument("-o", "--output", metavar="FILE",
-                             help="write to FILE" + (" (.dot, .svg or .png)" if name == "dot" else "")
-                             + f"; DIR/ or a path with {{class}} / {{module}} (docs/{{class}}.{suffix}) "
-                             "writes one file per workflow")
-        diagram.add_argument("--check", action="store_true",
-                             help="write nothing: exit 1 naming each output that is missing or "
-                             "stale (for CI and pre-commit)")
-        if name == "dot":
-            diagram.add_argument("--scale", type=_scale, default=1.0, metavar="FACTOR",
-                                 help="PNG resolution as a multiple of 96 dpi (2 for HiDPI screens)")
-        else:
-            diagram.add_argument("--update", action="append", metavar="FILE.md",
-                                 help="replace the Mermaid block between <!-- wfgraph: PATH[::Class] "
-                                 "--> and <!-- /wfgraph --> markers (repeatable)")
-        _add_common(diagram)
 
-    check = subcommands["check"] = sub.add_parser(
-        "check", help="step budget and lint rules, for CI before deploy")
+def _diagram_arguments(diagram: argparse.ArgumentParser) -> None:
+    name = diagram.prog.rsplit(" ", 1)[-1]  # "wfgraph dot" or "wfgraph mermaid"
+    diagram.add_argument("paths", nargs="*", metavar="PATH",
+                         help="a file or directory; - reads the source from standard input")
+    diagram.add_argument("--class", dest="class_name", metavar="NAME", help="only this workflow class")
+    diagram.add_argument("--depth", type=_depth, metavar="N", help="collapse nesting deeper than N")
+    diagram.add_argument("--instance", metavar="FILE",
+                         help="colour nodes by a run: the JSON of GET …/instances/{id}")
+    suffix = "svg" if name == "dot" else "mmd"
+    diagram.add_argument("-o", "--output", metavar="FILE",
+                         help="write to FILE" + (" (.dot, .svg or .png)" if name == "dot" else "")
+                         + f"; DIR/ or a path with {{class}} / {{module}} (docs/{{class}}.{suffix}) "
+                         "writes one file per workflow")
+    diagram.add_argument("--check", action="store_true",
+                         help="write nothing: exit 1 naming each output that is missing or "
+                         "stale (for CI and pre-commit)")
+    if name == "dot":
+        diagram.add_argument("--scale", type=_scale, default=1.0, metavar="FACTOR",
+                             help="PNG resolution as a multiple of 96 dpi (2 for HiDPI screens)")
+    else:
+        diagram.add_argument("--update", action="append", metavar="FILE.md",
+                             help="replace the Mermaid block between <!-- wfgraph: PATH[::Class] "
+                             "--> and <!-- /wfgraph --> markers (repeatable)")
+    _add_common(diagram)
+
+
+def _check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                        help="a file or directory (default: the current directory, as ruff's); "
                        "a wrangler or pyproject file for the files it governs; - reads the "
@@ -111,15 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_stdin_filename(check)
     _add_common(check)
 
-    rule = subcommands["rule"] = sub.add_parser(
-        "rule", help="explain a rule: wfgraph rule WF031 (or --all)")
+
+def _rule_arguments(rule: argparse.ArgumentParser) -> None:
     which = rule.add_mutually_exclusive_group(required=True)
     which.add_argument("code", nargs="?", metavar="CODE", help="a rule code or name, like WF031")
     which.add_argument("--all", action="store_true", help="every rule")
     rule.add_argument("--format", choices=("text", "json"), default="text")
 
-    schema = subcommands["schema"] = sub.add_parser(
-        "schema", help="print the JSON Schema of graph's output")
+
+def _schema_arguments(schema: argparse.ArgumentParser) -> None:
     form = schema.add_mutually_exclusive_group()
     form.add_argument("--graph", dest="envelope", action="store_false",
                       help="the graph object `wfgraph graph` prints (the default)")
@@ -127,11 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the whole VersionGraphResponse `wfgraph graph --envelope` prints")
     schema.set_defaults(envelope=False)
 
-    diff = subcommands["diff"] = sub.add_parser(
-        "diff", usage="wfgraph diff BASE [HEAD] [options] [-- PATH...]",
-        help="what a change does to each workflow, and whether running instances survive it",
-        epilog="PATHs after -- limit the files on both sides (default: the current directory). "
-        "A revision is read with git, never checked out.")
+
+def _diff_arguments(diff: argparse.ArgumentParser) -> None:
     diff.add_argument("base", metavar="BASE", help="a git revision (origin/main, HEAD~1), a "
                       "file or directory, or a graph JSON file")
     diff.add_argument("head", metavar="HEAD", nargs="?", help="the same kinds (default: the "
@@ -149,7 +162,21 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
     diff.add_argument("--exit-zero", action="store_true", help="exit 0 even with error findings")
     _add_common(diff)
-    return parser
+
+
+_SUBCOMMANDS: tuple[tuple[str, dict[str, str], Callable[[argparse.ArgumentParser], None]], ...] = (
+    ("graph", {"help": "print the version graph JSON of each workflow"}, _graph_arguments),
+    ("dot", {"help": "draw each workflow as Graphviz DOT (or SVG/PNG with -o)"}, _diagram_arguments),
+    ("mermaid", {"help": "draw each workflow as a Mermaid flowchart"}, _diagram_arguments),
+    ("check", {"help": "step budget and lint rules, for CI before deploy"}, _check_arguments),
+    ("rule", {"help": "explain a rule: wfgraph rule WF031 (or --all)"}, _rule_arguments),
+    ("schema", {"help": "print the JSON Schema of graph's output"}, _schema_arguments),
+    ("diff", {"usage": "wfgraph diff BASE [HEAD] [options] [-- PATH...]",
+              "help": "what a change does to each workflow, and whether running instances survive it",
+              "epilog": "PATHs after -- limit the files on both sides (default: the current "
+              "directory). A revision is read with git, never checked out."}, _diff_arguments),
+)
+"""Each subcommand: its name, ``add_parser`` options, and what adds its arguments."""
 
 
 def _split_paths(argv: list[str]) -> tuple[list[str], list[str] | None]:
@@ -199,6 +226,8 @@ def _add_stdin_filename(parser: argparse.ArgumentParser) -> None:
 
 def _iso_datetime(value: str) -> datetime:
     """An ISO 8601 date or date and time; UTC when it gives no offset."""
+    from datetime import datetime, timezone  # only graph --created-on needs it
+
     try:
         when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -222,8 +251,8 @@ def _utf8_output() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     collect_garbage_less_often()  # before libcst and the analyzer are imported
     _utf8_output()
-    parser = build_parser()
     argv, diff_paths = _split_paths(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser(_command_named(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

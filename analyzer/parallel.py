@@ -26,7 +26,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from collections import deque
 from pathlib import Path
@@ -91,6 +90,8 @@ def job_count(files: int, jobs: int | None = None) -> int:
 def internal_error(path: str, exc: BaseException) -> Diagnostic:
     """An exception the analysis did not expect: reported on the file, with the place in
     wfgraph's code that raised it (to put in a bug report), never as a traceback."""
+    import traceback  # only on a failure
+
     where = ""
     frames = traceback.extract_tb(exc.__traceback__)
     if frames:

@@ -5,12 +5,13 @@ describe rules from here (SARIF ``rules``), and docs/rules.md is generated from 
 
 from __future__ import annotations
 
+import functools
 import inspect
+from collections.abc import Collection
 
 from ..report import RuleInfo
 from ..report.context import RULES_DOC_URL
 from .budget_codes import StepBudgetExceeded, StepBudgetUnbounded
-from .diff.rules import DIFF_RULES
 from .directives import StaleTripCount
 from .project import ConfigPlaceholder, MissingWorkflowClass
 from .rules import RULES
@@ -52,12 +53,25 @@ class AnalysisError:
     severity = "error"
 
 
-CATALOG: tuple[type, ...] = tuple(sorted(
+CHECK_CATALOG: tuple[type, ...] = tuple(sorted(
     (ParseError, AnalysisError, StepBudgetExceeded, StepBudgetUnbounded, MissingWorkflowClass,
-     UnusedSuppression, ConfigPlaceholder, StaleTripCount, *RULES, *DIFF_RULES),
+     UnusedSuppression, ConfigPlaceholder, StaleTripCount, *RULES),
     key=lambda rule: rule.code,
 ))
-"""Documented codes, in code order."""
+"""The codes wfgraph check reports, in code order."""
+
+DIFF_CODES = frozenset(f"WF{number}" for number in range(101, 113))
+"""The codes of wfgraph diff (diff/rules), which check also knows (a suppression or ``--ignore``
+may name one) without importing their modules: check runs none of them. A test keeps this
+equal to the codes of ``DIFF_RULES``."""
+
+
+@functools.cache
+def catalog() -> tuple[type, ...]:
+    """Every documented code, in code order."""
+    from .diff.rules import DIFF_RULES
+
+    return tuple(sorted((*CHECK_CATALOG, *DIFF_RULES), key=lambda rule: rule.code))
 
 
 def documentation(rule: type) -> str:
@@ -78,16 +92,19 @@ def url(rule: type) -> str:
     return f"{RULES_DOC_URL}#{anchor(rule)}"
 
 
-def rule_infos() -> tuple[RuleInfo, ...]:
+def rule_infos(codes: Collection[str] | None = None) -> tuple[RuleInfo, ...]:
+    """What reports say of each documented rule, or of those with ``codes`` only."""
+    rules = (CHECK_CATALOG if codes is not None and DIFF_CODES.isdisjoint(codes) else catalog())
     return tuple(RuleInfo(r.code, r.name, r.severity, summary(r), url(r), documentation(r))
-                 for r in CATALOG)
+                 for r in rules if codes is None or r.code in codes)
 
 
 def known_codes() -> frozenset[str]:
-    return frozenset(rule.code for rule in CATALOG)
+    return frozenset(rule.code for rule in CHECK_CATALOG) | DIFF_CODES
 
 
 def find_rule(selector: str) -> type | None:
     """The documented rule with this code (any case) or name."""
     wanted = selector.strip()
-    return next((r for r in CATALOG if r.code == wanted.upper() or r.name == wanted.lower()), None)
+    return next((r for r in catalog() if r.code == wanted.upper() or r.name == wanted.lower()),
+                None)

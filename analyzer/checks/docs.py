@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .catalog import CATALOG, anchor, documentation, summary
+from .catalog import catalog, anchor, documentation, summary
 
 
 
@@ -75,10 +75,10 @@ count can also stand on the loop's line: `for page in pages:  # wfgraph: trip-co
 def render() -> str:
     lines = [BANNER, "", INTRO.rstrip("\n"), "", "| Code | Name | Severity | Summary |",
              "|---|---|---|---|"]
-    for rule in CATALOG:
+    for rule in catalog():
         text = summary(rule).replace("|", "\\|")
         lines.append(f"| [{rule.code}](#{anchor(rule)}) | {rule.name} | {rule.severity} | {text} |")
-    for rule in CATALOG:
+    for rule in catalog():
         lines += ["", f"## {rule.code} {rule.name}", "",
                   f"*Severity: {rule.severity}.* {summary(rule)}", ""]
         body = documentation(rule).split("\n", 1)[1] if "\n" in documentation(rule) else ""

@@ -353,7 +353,9 @@ def _write_report(args: argparse.Namespace, diagnostics: list[Diagnostic],
             return EXIT_ERROR
     show_source = args.show_source if args.show_source is not None else report.isatty(destination)
     context = ReportContext(
-        root=Path.cwd(), rules=rule_infos(), tool_version=__version__,
+        # SARIF describes every rule; the other formats only the rules of the findings.
+        root=Path.cwd(), tool_version=__version__,
+        rules=rule_infos(None if args.format == "sarif" else {d.code for d in diagnostics}),
         color=args.format == "text" and report.color_enabled(args.color, destination),
         source_lines=lambda path, line: lines.get((path, line), ""),
         show_source=show_source,

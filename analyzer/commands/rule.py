@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ..checks.catalog import CATALOG, documentation, find_rule, url
+from ..checks.catalog import catalog, documentation, find_rule, url
 from .usage import UsageError
 
 
 def run_rule(code: str | None, every: bool, fmt: str, out: TextIO) -> int:
     if every:
-        rules = list(CATALOG)
+        rules = list(catalog())
     else:
         found = find_rule(code or "")
         if found is None:

@@ -140,19 +140,31 @@ def find_pyproject(start: Path) -> tuple[Path, dict[str, Any]] | None:
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
-            table = _tool_table(_read_toml(candidate))
+            text = _read_text(candidate)
+            # A file that never says "wfgraph" has no such table: not parsed (most projects' own
+            # pyproject.toml; tomllib's import and parse are a noticeable part of one file's run).
+            table = _tool_table(_parse_toml(text, candidate)) if "wfgraph" in text else None
             if table is not None:
                 return candidate, table
     return None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    return _parse_toml(_read_text(path), path)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the file: {exc}", path) from exc
+
+
+def _parse_toml(text: str, path: Path) -> dict[str, Any]:
     import tomllib  # here, and pathspec below: only when a configuration needs them
 
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the file: {exc}", path) from exc
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)

@@ -5,31 +5,25 @@ all are deterministic (same input, same bytes) and end with a newline when not e
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ..diagnostics import Diagnostic
 from .context import ReportContext, RuleInfo
-from .github import format_github
-from .json import format_json
-from .sarif import format_sarif
-from .text import format_text
 
 __all__ = ["FORMATS", "ReportContext", "RuleInfo", "render"]
 
 FORMATS = ("text", "json", "sarif", "github")
 
-_FORMATTERS: dict[str, Callable[[list[Diagnostic], ReportContext], str]] = {
-    "text": format_text,
-    "json": format_json,
-    "sarif": format_sarif,
-    "github": format_github,
-}
-
 
 def render(fmt: str, diagnostics: list[Diagnostic], ctx: ReportContext) -> str:
-    """The diagnostics in format ``fmt`` (one of FORMATS); ValueError for any other name."""
-    try:
-        formatter = _FORMATTERS[fmt]
-    except KeyError:
-        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}") from None
+    """The diagnostics in format ``fmt`` (one of FORMATS); ValueError for any other name. Each
+    format's module is imported when it is used (a run writes one)."""
+    if fmt == "text":
+        from .text import format_text as formatter
+    elif fmt == "json":
+        from .json import format_json as formatter
+    elif fmt == "sarif":
+        from .sarif import format_sarif as formatter
+    elif fmt == "github":
+        from .github import format_github as formatter
+    else:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return formatter(list(diagnostics), ctx)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 import libcst as cst
@@ -180,5 +179,7 @@ def _items(expr: cst.BaseExpression, consts) -> tuple[list[tuple[str, cst.BaseEx
 
 
 def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
+    import difflib  # only when a key is wrong
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

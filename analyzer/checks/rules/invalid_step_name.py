@@ -3,7 +3,6 @@ characters)."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
 from ...diagnostics import Diagnostic
@@ -102,7 +101,7 @@ class InvalidStepName(Rule):
                 continue
             pieces, whole = found
             text = "".join(pieces)
-            control = next((ch for ch in text if unicodedata.category(ch) == "Cc"), None)
+            control = next((ch for ch in text if _is_control(ch)), None)
             if control is not None:
                 yield ctx.report(expr, f"step name contains the control character {control!r}: "
                                  "the engine rejects it")
@@ -110,3 +109,9 @@ class InvalidStepName(Rule):
                 size = f"{len(text)} characters" if whole else f"at least {len(text)} characters"
                 yield ctx.report(expr, f"step name is {size} long; the engine accepts at most "
                                  f"{MAX_LENGTH}")
+
+
+def _is_control(ch: str) -> bool:
+    """Unicode's general category Cc: C0, DEL and C1, a set the standard keeps fixed (no
+    unicodedata import for it)."""
+    return ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F
