@@ -118,7 +118,7 @@ def header_span(file: "FileAnalysis", node: Any) -> Span:
     """Where to point: a loop's header (``for x in range(N)`` / ``while cond``), else the node."""
     src = getattr(node, "_src", node)
     span = file.span(node)
-    head = src.iter if isinstance(src, cst.For) else src.test if isinstance(src, cst.While) else None
+    head = src.iter if type(src) is cst.For else src.test if type(src) is cst.While else None
     if head is not None:
         end = file.span(head)
         if end != UNKNOWN_SPAN:

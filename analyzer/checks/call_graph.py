@@ -53,11 +53,11 @@ class CallResolver:
         function of the project that wfgraph can name (a builtin, a package's, a value)."""
         func = call.func
         module = caller.module or self.linker.home
-        if isinstance(func, cst.Name):
+        if type(func) is cst.Name:
             return self._named(func.value, caller, module)
-        if not isinstance(func, cst.Attribute):
+        if type(func) is not cst.Attribute:
             return None
-        if isinstance(func.value, cst.Name) and func.value.value == caller.self_name:
+        if type(func.value) is cst.Name and func.value.value == caller.self_name:
             if self.cls is None:
                 return None
             return self._method(self.classes.find_method(self.cls, func.attr.value), on_class=False)
@@ -158,7 +158,7 @@ def bind_arguments(call: cst.Call, positional: list[str],
 
 
 def _named(expr: cst.BaseExpression, names: set[str]) -> bool:
-    return isinstance(expr, cst.Name) and expr.value in names
+    return type(expr) is cst.Name and expr.value in names
 
 
 def local_classes(module: cst.Module) -> Classes:

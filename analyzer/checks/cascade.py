@@ -59,8 +59,8 @@ def _listed_names(call: cst.Call) -> Iterator[str]:
     values = [a.value for a in positional[1:]]
     values += [a.value for a in call.args if a.keyword is not None and a.keyword.value == "depends"]
     for value in values:
-        elements = value.elements if isinstance(value, (cst.List, cst.Tuple, cst.Set)) else [value]
+        elements = value.elements if type(value) in (cst.List, cst.Tuple, cst.Set) else [value]
         for element in elements:
             expr = element.value if isinstance(element, cst.BaseElement) else element
-            if isinstance(expr, cst.Name):
+            if type(expr) is cst.Name:
                 yield expr.value

@@ -88,21 +88,21 @@ def main_module(path: Path) -> MainModule | None:
 
 
 def _bound(stmt: cst.BaseStatement) -> list[str]:
-    if isinstance(stmt, (cst.ClassDef, cst.FunctionDef)):
+    if type(stmt) in (cst.ClassDef, cst.FunctionDef):
         return [stmt.name.value]
-    if not isinstance(stmt, cst.SimpleStatementLine):
+    if type(stmt) is not cst.SimpleStatementLine:
         return []
     names: list[str] = []
     for small in stmt.body:
-        if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+        if type(small) in (cst.Import, cst.ImportFrom) and type(small.names) is not cst.ImportStar:
             for alias in small.names:
                 target = alias.asname.name if alias.asname is not None else alias.name
-                while isinstance(target, cst.Attribute):
+                while type(target) is cst.Attribute:
                     target = target.value
-                if isinstance(target, cst.Name):
+                if type(target) is cst.Name:
                     names.append(target.value)
-        elif isinstance(small, cst.Assign):
-            names += [t.target.value for t in small.targets if isinstance(t.target, cst.Name)]
-        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+        elif type(small) is cst.Assign:
+            names += [t.target.value for t in small.targets if type(t.target) is cst.Name]
+        elif type(small) is cst.AnnAssign and type(small.target) is cst.Name:
             names.append(small.target.value)
     return names

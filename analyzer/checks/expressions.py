@@ -22,10 +22,10 @@ MUTATING_METHODS = frozenset({
 def attribute_chain(expr: cst.BaseExpression) -> list[str]:
     """``a.b.c`` → ``["a", "b", "c"]``; ``[]`` when the chain does not start at a name."""
     parts: list[str] = []
-    while isinstance(expr, cst.Attribute):
+    while type(expr) is cst.Attribute:
         parts.append(expr.attr.value)
         expr = expr.value
-    if not isinstance(expr, cst.Name):
+    if type(expr) is not cst.Name:
         return []
     parts.append(expr.value)
     return parts[::-1]
@@ -33,7 +33,7 @@ def attribute_chain(expr: cst.BaseExpression) -> list[str]:
 
 def getattr_parts(expr: cst.BaseExpression) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
     """``(obj, name)`` for ``getattr(obj, name)`` and ``getattr(obj, name, default)``."""
-    if not (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name)
+    if not (type(expr) is cst.Call and type(expr.func) is cst.Name
             and expr.func.value == "getattr"):
         return None
     args = expr.args
@@ -45,9 +45,9 @@ def getattr_parts(expr: cst.BaseExpression) -> tuple[cst.BaseExpression, cst.Bas
 def read_root(expr: cst.BaseExpression) -> cst.BaseExpression:
     """The object a read chain starts from: ``event["payload"].get("x").y`` → ``event``."""
     while True:
-        if isinstance(expr, (cst.Subscript, cst.Attribute)):
+        if type(expr) in (cst.Subscript, cst.Attribute):
             expr = expr.value
-        elif (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute)
+        elif (type(expr) is cst.Call and type(expr.func) is cst.Attribute
               and expr.func.attr.value == "get"):
             expr = expr.func.value
         else:
@@ -56,7 +56,7 @@ def read_root(expr: cst.BaseExpression) -> cst.BaseExpression:
 
 def store_root(expr: cst.BaseExpression) -> cst.BaseExpression:
     """The object a subscript/attribute target writes into: ``a.b[k].c`` → ``a``."""
-    while isinstance(expr, (cst.Subscript, cst.Attribute)):
+    while type(expr) in (cst.Subscript, cst.Attribute):
         expr = expr.value
     return expr
 

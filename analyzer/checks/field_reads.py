@@ -63,7 +63,7 @@ def field_reads(function: Function, roots: set[str]) -> Iterator[FieldRead]:
         root = node.value.value  # type: ignore[attr-defined]
         if root not in roots or id(node) in written:
             continue
-        if isinstance(node, cst.Subscript):
+        if type(node) is cst.Subscript:
             key = _subscript_key(node, function)
             if key is not None:
                 yield FieldRead(node, root, key, "subscript")
@@ -71,7 +71,7 @@ def field_reads(function: Function, roots: set[str]) -> Iterator[FieldRead]:
             yield FieldRead(node, root, node.attr.value, "attribute")
     for call in function.calls:
         func = call.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value == "get" and call.args
+        if not (type(func) is cst.Attribute and func.attr.value == "get" and call.args
                 and call.args[0].keyword is None and not call.args[0].star):
             continue
         root = _root(func.value, roots)
@@ -84,21 +84,21 @@ def field_reads(function: Function, roots: set[str]) -> Iterator[FieldRead]:
 def _root(expr: cst.BaseExpression, roots: set[str]) -> str | None:
     """``event``, or ``event`` in ``(event or {})`` (a guard that never applies: the runtime
     always passes a non-empty event)."""
-    if (isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or)
+    if (type(expr) is cst.BooleanOperation and type(expr.operator) is cst.Or
             and _empty_dict(expr.right)):
         expr = expr.left
-    return expr.value if isinstance(expr, cst.Name) and expr.value in roots else None
+    return expr.value if type(expr) is cst.Name and expr.value in roots else None
 
 
 def _empty_dict(expr: cst.BaseExpression) -> bool:
-    if isinstance(expr, cst.Dict):
+    if type(expr) is cst.Dict:
         return not expr.elements
-    return (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name)
+    return (type(expr) is cst.Call and type(expr.func) is cst.Name
             and expr.func.value == "dict" and not expr.args)
 
 
 def _subscript_key(node: cst.Subscript, function: Function) -> str | None:
-    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+    if len(node.slice) != 1 or type(node.slice[0].slice) is not cst.Index:
         return None
     key = literal(node.slice[0].slice.value, function.consts)
     return key if isinstance(key, str) else None

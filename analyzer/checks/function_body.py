@@ -118,7 +118,7 @@ class Function:
         goes through."""
         found = getattr_parts(expr)
         if found is not None:
-            value = found[1].evaluated_value if isinstance(found[1], cst.SimpleString) else None
+            value = found[1].evaluated_value if type(found[1]) is cst.SimpleString else None
             return value if isinstance(value, str) else None
         chain = attribute_chain(expr)
         if not chain:
@@ -192,7 +192,7 @@ def _augassign(out: Function, node: cst.AugAssign) -> None:
 
 
 def _del(out: Function, node: cst.Del) -> None:
-    targets = node.target.elements if isinstance(node.target, cst.Tuple) else [node.target]
+    targets = node.target.elements if type(node.target) is cst.Tuple else [node.target]
     for target in targets:
         expr = target.value if isinstance(target, cst.BaseElement) else target
         out.stores.append(Store(expr, None, node, "del"))
@@ -226,7 +226,7 @@ def _with_item(out: Function, node: cst.WithItem) -> None:
 
 
 def _handler(out: Function, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
-    if node.name is not None and isinstance(node.name.name, cst.Name):
+    if node.name is not None and type(node.name.name) is cst.Name:
         _bind(out, [node.name.name.value])
 
 
@@ -241,23 +241,23 @@ def _match_as(out: Function, node: cst.MatchAs) -> None:
 
 def _import(out: Function, node: cst.Import) -> None:
     for alias in node.names:
-        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        if alias.asname is not None and type(alias.asname.name) is cst.Name:
             _bind(out, [alias.asname.name.value])
         else:
             name = alias.name
-            while isinstance(name, cst.Attribute):
+            while type(name) is cst.Attribute:
                 name = name.value
-            if isinstance(name, cst.Name):
+            if type(name) is cst.Name:
                 _bind(out, [name.value])
 
 
 def _import_from(out: Function, node: cst.ImportFrom) -> None:
-    if isinstance(node.names, cst.ImportStar):
+    if type(node.names) is cst.ImportStar:
         return
     for alias in node.names:
-        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        if alias.asname is not None and type(alias.asname.name) is cst.Name:
             _bind(out, [alias.asname.name.value])
-        elif isinstance(alias.name, cst.Name):
+        elif type(alias.name) is cst.Name:
             _bind(out, [alias.name.value])
 
 

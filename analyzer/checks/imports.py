@@ -26,18 +26,18 @@ class ImportMap:
             self._add(node)
 
     def _add(self, node: cst.Import | cst.ImportFrom) -> None:
-        if isinstance(node, cst.Import):
+        if type(node) is cst.Import:
             for alias in node.names:
                 full = dotted_name(alias.name)
                 if full is None:
                     continue
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                if alias.asname is not None and type(alias.asname.name) is cst.Name:
                     self.names.setdefault(alias.asname.name.value, full)
                 else:
                     head = full.split(".")[0]
                     self.names.setdefault(head, head)
             return
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+        if node.relative or node.module is None or type(node.names) is cst.ImportStar:
             return
         source = dotted_name(node.module)
         if source is None:
@@ -47,7 +47,7 @@ class ImportMap:
             if imported is None:
                 continue
             local = imported
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 local = alias.asname.name.value
             self.names.setdefault(local, f"{source}.{imported}")
 
@@ -67,11 +67,11 @@ class ImportMap:
 def iter_imports(body: list[cst.BaseStatement] | tuple[cst.BaseStatement, ...]) -> Iterator[cst.Import | cst.ImportFrom]:
     """Every import statement of a module, in function and class bodies too."""
     for stmt in body:
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if type(stmt) is cst.SimpleStatementLine:
             for small in stmt.body:
-                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                if type(small) in (cst.Import, cst.ImportFrom):
                     yield small
-        elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        elif type(stmt) in (cst.FunctionDef, cst.ClassDef):
             yield from iter_imports(suite_statements(stmt.body))
         else:
             for suite in compound_bodies(stmt):

@@ -45,7 +45,7 @@ def static_text(expr: cst.BaseExpression | None, consts: ScopeConstants) -> tupl
     if isinstance(value, str):
         return [value], True
     expr = resolved(expr, consts)
-    if isinstance(expr, cst.FormattedString):
+    if type(expr) is cst.FormattedString:
         return _fstring_pieces(expr), False
     return None
 

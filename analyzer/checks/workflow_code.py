@@ -46,12 +46,12 @@ class FileCode:
 
     def _index(self, body: list[cst.BaseStatement], fn: cst.FunctionDef | None, cls: cst.ClassDef | None) -> None:
         for stmt in body:
-            if isinstance(stmt, cst.FunctionDef):
+            if type(stmt) is cst.FunctionDef:
                 self.enclosing[id(stmt)] = fn
                 if cls is not None:
                     self.in_class[id(stmt)] = cls
                 self._index(suite_statements(stmt.body), stmt, None)
-            elif isinstance(stmt, cst.ClassDef):
+            elif type(stmt) is cst.ClassDef:
                 self._index(suite_statements(stmt.body), fn, stmt)
             else:
                 for suite in compound_bodies(stmt):
@@ -87,7 +87,7 @@ class WorkflowCode:
         for function in self.functions:
             for call in function.calls:
                 func = call.func
-                if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+                if (type(func) is cst.Attribute and type(func.value) is cst.Name
                         and func.value.value in function.step_names):
                     self.step_calls.append(StepCall(func.attr.value, call, function,
                                                     self.decorated.get(id(call))))
@@ -134,9 +134,9 @@ class WorkflowCode:
         reported as workflow code."""
         for deco in fn.decorators:
             expr = deco.decorator
-            call = expr if isinstance(expr, cst.Call) else None
+            call = expr if type(expr) is cst.Call else None
             target = call.func if call is not None else expr
-            if (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
+            if (type(target) is cst.Attribute and type(target.value) is cst.Name
                     and target.value.value in step_names):
                 if call is not None and target.attr.value == "do":
                     self.decorated[id(call)] = fn
@@ -150,10 +150,10 @@ class WorkflowCode:
         roots: dict[str, int] = {}
         waits: dict[str, int] = {}
         for store in function.stores:
-            if store.kind not in ("assign", "annassign") or not isinstance(store.target, cst.Name):
+            if store.kind not in ("assign", "annassign") or type(store.target) is not cst.Name:
                 continue
             name, value = store.target.value, store.value
-            if isinstance(value, cst.Name) and value.value in function.step_names:
+            if type(value) is cst.Name and value.value in function.step_names:
                 function.step_names.add(name)
             elif _is_wait(value, function):
                 waits[name] = waits.get(name, 0) + 1
@@ -169,7 +169,7 @@ class WorkflowCode:
                 elif (binding := function.binding_name(value)) is not None:
                     function.env_bindings[name] = binding
         for loop in function.loops:  # `for item in event["payload"]["items"]`: items of the event
-            if isinstance(loop, cst.For) and _named(read_root(loop.iter), function.event_names):
+            if type(loop) is cst.For and _named(read_root(loop.iter), function.event_names):
                 function.event_names.update(target_names(loop.target))
         bound, params = function.bound, function.params
         function.event_roots = {n for n in function.event_roots if bound.get(n, 0) == roots.get(n, 0)
@@ -182,7 +182,7 @@ class WorkflowCode:
         """Helpers with steps (SEMANTICS §6), callers first, their step and event parameters
         read from the call sites (SEMANTICS §2.3)."""
         defs = {name: fdef._src for name, fdef in workflow.functions.items()
-                if isinstance(fdef._src, cst.FunctionDef)}
+                if type(fdef._src) is cst.FunctionDef}
         sites: dict[int, list[cst.Call]] = {}
         order: list[cst.FunctionDef] = []
         queue = [workflow.nodes]
@@ -192,7 +192,7 @@ class WorkflowCode:
                 if getattr(node, "type", None) != "function_call" or node.name not in defs:
                     continue
                 fn = defs[node.name]
-                if isinstance(node._src, cst.Call):
+                if type(node._src) is cst.Call:
                     sites.setdefault(id(fn), []).append(node._src)
                 if node.name not in seen_lists:
                     seen_lists.add(node.name)
@@ -258,13 +258,13 @@ class WorkflowCode:
 
 
 def _named(expr: cst.BaseExpression, names: set[str]) -> bool:
-    return isinstance(expr, cst.Name) and expr.value in names
+    return type(expr) is cst.Name and expr.value in names
 
 
 def _is_wait(value: cst.BaseExpression | None, function: Function) -> bool:
     """``await <step>.wait_for_event(...)`` (SEMANTICS §7.2)."""
-    if not isinstance(value, cst.Await) or not isinstance(value.expression, cst.Call):
+    if type(value) is not cst.Await or type(value.expression) is not cst.Call:
         return False
     func = value.expression.func
-    return (isinstance(func, cst.Attribute) and func.attr.value == "wait_for_event"
+    return (type(func) is cst.Attribute and func.attr.value == "wait_for_event"
             and _named(func.value, function.step_names))

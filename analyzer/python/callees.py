@@ -35,7 +35,7 @@ class Callees:
     def resolve(self, func: cst.BaseExpression) -> Resolved:
         """What a call's ``func`` runs (SEMANTICS §6.4 when it cannot be known)."""
         w = self.w
-        if isinstance(func, cst.Name):
+        if type(func) is cst.Name:
             value = w.scope.find(func.value)
             if value is not None:
                 return self._from_value(value, func.value)
@@ -47,26 +47,26 @@ class Callees:
                 return (f"{func.value} comes from {note.path}, which is not followed "
                         f"({note.line}:{note.column}: {unread.reason})")
             return self._from_symbol(symbol, func.value)
-        if isinstance(func, cst.Attribute):
+        if type(func) is cst.Attribute:
             return self._attribute(func.value, func.attr.value)
-        if isinstance(func, cst.Call) and _getattr_literal(func) is not None:
+        if type(func) is cst.Call and _getattr_literal(func) is not None:
             owner, attr = _getattr_literal(func)  # type: ignore[misc]
             return self._attribute(owner, attr)
-        if isinstance(func, cst.Call) and dotted_name(func.func) == "getattr":
+        if type(func) is cst.Call and dotted_name(func.func) == "getattr":
             return "it is reached through getattr with a computed name"
         return "the callable is computed at run time"
 
     def _attribute(self, owner: cst.BaseExpression, attr: str) -> Resolved:
         w = self.w
-        if isinstance(owner, cst.Name) and owner.value == w.scope.find_self():
+        if type(owner) is cst.Name and owner.value == w.scope.find_self():
             if attr in SKIPPED_METHODS:
                 return f"self.{attr} is not a helper"
             return self._from_method(w.classes.find_method(w.cls, attr), f"self.{attr}")
-        if isinstance(owner, cst.Call) and dotted_name(owner.func) == "super" and not owner.args:
+        if type(owner) is cst.Call and dotted_name(owner.func) == "super" and not owner.args:
             current = w.classes.owner(w.cls, w.scope.method_fn()) if w.scope.method_fn() else None
             method = w.classes.find_method(w.cls, attr, after=current) if current else None
             return self._from_method(method, f"super().{attr}")
-        value = w.scope.find(owner.value) if isinstance(owner, cst.Name) else None
+        value = w.scope.find(owner.value) if type(owner) is cst.Name else None
         if value is not None:
             if value.kind != "imported":
                 return f"{dotted_name(owner)}.{attr} belongs to a value whose type is not known"

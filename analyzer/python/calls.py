@@ -93,7 +93,7 @@ class CallsMixin:
 
     def lazy_call(self: "Walker", call: cst.Call, seq: Seq) -> Value | None:
         """A coroutine from a step wrapper or a helper that contains steps; None otherwise."""
-        if isinstance(call.func, cst.Name):
+        if type(call.func) is cst.Name:
             value = self.scope.lookup(call.func.value)
             if value.kind == "wrapper":
                 if call.args:
@@ -115,8 +115,8 @@ class CallsMixin:
     def collect_task(self: "Walker", call: cst.Call, seq: Seq) -> bool:
         """``tasks.append(t)`` / ``tasks.extend(ts)`` on a list of started tasks (§4.7)."""
         func = call.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in ("append", "extend")
-                and isinstance(func.value, cst.Name) and len(call.args) == 1):
+        if not (type(func) is cst.Attribute and func.attr.value in ("append", "extend")
+                and type(func.value) is cst.Name and len(call.args) == 1):
             return False
         target = self.scope.lookup(func.value.value)
         if target.kind != "tasks":
@@ -190,11 +190,11 @@ class CallsMixin:
         built inline, or ("loop", comprehension)."""
         out: list[Any] = []
         for arg in args:
-            expr = arg.value if isinstance(arg, cst.Arg) else arg
-            starred = isinstance(arg, cst.Arg) and arg.star == "*"
-            if starred and isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+            expr = arg.value if type(arg) is cst.Arg else arg
+            starred = type(arg) is cst.Arg and arg.star == "*"
+            if starred and type(expr) in (cst.List, cst.Tuple, cst.Set):
                 out.extend(self.member(e.value, seq) for e in expr.elements)
-            elif starred and isinstance(expr, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+            elif starred and type(expr) in (cst.GeneratorExp, cst.ListComp, cst.SetComp):
                 out.append(("loop", expr))
             else:
                 out.append(self.member(expr, seq))
@@ -203,7 +203,7 @@ class CallsMixin:
     def member(self: "Walker", expr: cst.BaseExpression, seq: Seq) -> Any:
         """Work written inline in a gather starts with it, as a member (SEMANTICS §4.3): a step
         call, ``create_task(...)``, a nested gather or wait."""
-        if not isinstance(expr, cst.Call):
+        if type(expr) is not cst.Call:
             return self.walk_expr(expr, seq)
         method = self.step_method(expr.func)
         if method in ("sleep", "sleep_until", "wait_for_event"):
@@ -314,15 +314,15 @@ _LOGGING = frozenset({"debug", "info", "warning", "warn", "error", "exception", 
 
 def never_calls_back(walker: "Walker", func: cst.BaseExpression) -> bool:
     """Builtins that only look at their arguments, and logging calls."""
-    if isinstance(func, cst.Name):
+    if type(func) is cst.Name:
         return func.value in _NO_CALLBACK_BUILTINS and walker.scope.lookup(func.value).kind == "other" \
             and walker.linker.lookup(walker.scope.home(), func.value) is None
-    return isinstance(func, cst.Attribute) and func.attr.value in _LOGGING
+    return type(func) is cst.Attribute and func.attr.value in _LOGGING
 
 
 def _task_method(func: cst.BaseExpression) -> str | None:
     """``loop.create_task(x)`` and the like start a task whatever the receiver."""
-    if isinstance(func, cst.Attribute) and func.attr.value in STARTERS:
+    if type(func) is cst.Attribute and func.attr.value in STARTERS:
         return func.attr.value
     return None
 

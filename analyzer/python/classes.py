@@ -122,7 +122,7 @@ class Classes:
             classes = classes[index + 1:] if index is not None else []
         for cls in classes:
             for stmt in suite_statements(cls.node.body):
-                if isinstance(stmt, cst.FunctionDef) and stmt.name.value == name:
+                if type(stmt) is cst.FunctionDef and stmt.name.value == name:
                     return MethodRef(stmt, cls.module, method_kind(stmt))
         return None
 
@@ -131,7 +131,7 @@ class Classes:
         out: dict[str, MethodRef] = {}
         for cls in self.mro(ref):
             for stmt in suite_statements(cls.node.body):
-                if isinstance(stmt, cst.FunctionDef):
+                if type(stmt) is cst.FunctionDef:
                     out.setdefault(stmt.name.value, MethodRef(stmt, cls.module, method_kind(stmt)))
         return list(out.values())
 

@@ -32,9 +32,9 @@ def terminates(stmts: list[cst.BaseStatement]) -> bool:
     if not stmts:
         return False
     last = stmts[-1]
-    if isinstance(last, cst.SimpleStatementLine):
-        return any(isinstance(s, (cst.Return, cst.Raise)) for s in last.body)
-    if isinstance(last, cst.If):
+    if type(last) is cst.SimpleStatementLine:
+        return any(type(s) in (cst.Return, cst.Raise) for s in last.body)
+    if type(last) is cst.If:
         return all(terminates(b) for b in _if_bodies(last)) and _has_else(last)
     return False
 
@@ -43,7 +43,7 @@ def _if_chain(stmt: cst.If) -> list[tuple[cst.BaseExpression | None, cst.BaseSui
     chain: list[tuple[cst.BaseExpression | None, cst.BaseSuite]] = []
     node: cst.If | cst.Else | None = stmt
     while node is not None:
-        if isinstance(node, cst.If):
+        if type(node) is cst.If:
             chain.append((node.test, node.body))
             node = node.orelse
         else:
@@ -94,7 +94,7 @@ class ControlFlowMixin:
 
     def is_early_exit_if(self: "Walker", stmt: cst.BaseStatement) -> bool:
         """``if c: …; return`` with no else: what follows is the else branch (SEMANTICS §5)."""
-        return isinstance(stmt, cst.If) and not _has_else(stmt) and all(
+        return type(stmt) is cst.If and not _has_else(stmt) and all(
             terminates(b) for b in _if_bodies(stmt)
         )
 
@@ -151,12 +151,12 @@ class ControlFlowMixin:
     def walk_loop(self: "Walker", stmt: cst.For | cst.While, seq: Seq) -> None:
         pending_before = self.body.has_pending()
         counter_before = self.body.counter
-        if isinstance(stmt, cst.For):
+        if type(stmt) is cst.For:
             self.walk_expr(stmt.iter, seq)
         paths = Paths(self)
         paths.start()
         body = Seq([])
-        if isinstance(stmt, cst.For):
+        if type(stmt) is cst.For:
             self.bind_target(stmt.target, OTHER, stmt)
         else:
             self.walk_expr(stmt.test, body)  # a step in the test runs first in each turn
@@ -217,7 +217,7 @@ class ControlFlowMixin:
             clause = clause.inner_for_in
             if clause is not None:
                 self.walk_expr(clause.iter, body)
-        elements = [expr.key, expr.value] if isinstance(expr, cst.DictComp) else [expr.elt]
+        elements = [expr.key, expr.value] if type(expr) is cst.DictComp else [expr.elt]
         for element in elements:
             if not member:
                 self.walk_expr(element, body)
@@ -292,7 +292,7 @@ class ControlFlowMixin:
         self.walk_task_group(stmt, group, seq)
 
     def is_task_group(self: "Walker", expr: cst.BaseExpression) -> bool:
-        return isinstance(expr, cst.Call) and self.index.asyncio_function(expr.func) == "TaskGroup"
+        return type(expr) is cst.Call and self.index.asyncio_function(expr.func) == "TaskGroup"
 
     def walk_task_group(self: "Walker", stmt: cst.With, item: cst.WithItem, seq: Seq) -> None:
         """``async with TaskGroup() as tg``: a ``parallel all`` of its tasks, which all resolve
@@ -346,20 +346,20 @@ class ControlFlowMixin:
                 self.walk_if(stmt, branch, rest=stmts[i + 1:])  # type: ignore[arg-type]
                 return
             self.walk_stmt(stmt, branch)
-            if isinstance(stmt, cst.SimpleStatementLine):
+            if type(stmt) is cst.SimpleStatementLine:
                 for small in stmt.body:
-                    if isinstance(small, cst.Return):
+                    if type(small) is cst.Return:
                         branch.nodes.append(Break(kind="return"))
                         return
-                    if isinstance(small, cst.Break):
+                    if type(small) is cst.Break:
                         branch.nodes.append(Break(kind="break"))
                         return
 
     def case_condition(self: "Walker", case: cst.MatchCase) -> str | None:
         pattern = case.pattern
-        if isinstance(pattern, cst.MatchAs) and pattern.pattern is None and pattern.name is None:
+        if type(pattern) is cst.MatchAs and pattern.pattern is None and pattern.name is None:
             text = None if case.guard is None else "_"
-        elif isinstance(pattern, cst.MatchValue) and string_value(pattern.value) is not None:
+        elif type(pattern) is cst.MatchValue and string_value(pattern.value) is not None:
             text = string_value(pattern.value)
         else:
             text = source_text(self.module, pattern)

@@ -45,13 +45,13 @@ class Guard:
 
 def exit_of(module: cst.Module, small: cst.BaseSmallStatement) -> Exit | None:
     """The exit a simple statement makes, if it is one."""
-    if isinstance(small, cst.Return):
+    if type(small) is cst.Return:
         return Exit("return")
-    if isinstance(small, cst.Raise):
+    if type(small) is cst.Raise:
         return Exit("raise", source_text(module, small.exc) if small.exc is not None else None)
-    if isinstance(small, cst.Break):
+    if type(small) is cst.Break:
         return Exit("break")
-    if isinstance(small, cst.Continue):
+    if type(small) is cst.Continue:
         return Exit("continue")
     return None
 
@@ -67,14 +67,14 @@ def attach_sequence(container: Any, seq: Any) -> Any:
 def loop_header(module: cst.Module, src: cst.CSTNode) -> str | None:
     """``for chunk in chunks``, ``async for x in stream()``, ``while not done``; a comprehension's
     ``for`` clauses (SEMANTICS §9)."""
-    if isinstance(src, cst.For):
+    if type(src) is cst.For:
         word = "async for" if src.asynchronous is not None else "for"
         return f"{word} {_text(module, src.target)} in {_text(module, src.iter)}"
-    if isinstance(src, cst.While):
+    if type(src) is cst.While:
         return f"while {_text(module, src.test)}"
     clause = getattr(src, "for_in", None)
     parts = []
-    while isinstance(clause, cst.CompFor):
+    while type(clause) is cst.CompFor:
         word = "async for" if clause.asynchronous is not None else "for"
         parts.append(f"{word} {_text(module, clause.target)} in {_text(module, clause.iter)}")
         clause = clause.inner_for_in

@@ -44,7 +44,7 @@ class DispatchMixin:
         """A dict display whose values include helpers is a dispatch table."""
         entries = []
         for el in expr.elements:
-            if not isinstance(el, cst.DictElement):
+            if type(el) is not cst.DictElement:
                 return OTHER
             entries.append((el.key, el.value))
         if not any(self.functions.lookup(value) is not None for _, value in entries):
@@ -53,23 +53,23 @@ class DispatchMixin:
 
     def dispatch_of(self: "Walker", expr: cst.BaseExpression) -> Dispatch | None:
         """``table[key]`` or ``table.get(key[, default])`` where ``table`` names a table."""
-        if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 \
-                and isinstance(expr.slice[0].slice, cst.Index):
+        if type(expr) is cst.Subscript and len(expr.slice) == 1 \
+                and type(expr.slice[0].slice) is cst.Index:
             table = self._table(expr.value)
             return Dispatch(table, expr.slice[0].slice.value) if table is not None else None
-        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) \
+        if type(expr) is cst.Call and type(expr.func) is cst.Attribute \
                 and expr.func.attr.value == "get" and 1 <= len(expr.args) <= 2:
             table = self._table(expr.func.value)
             if table is not None:
                 default = expr.args[1].value if len(expr.args) == 2 else None
                 return Dispatch(table, expr.args[0].value, default)
-        if isinstance(expr, cst.Name):
+        if type(expr) is cst.Name:
             value = self.scope.lookup(expr.value)
             return value.data if value.kind == "dispatch" else None
         return None
 
     def _table(self: "Walker", expr: cst.BaseExpression) -> Table | None:
-        if isinstance(expr, cst.Name):
+        if type(expr) is cst.Name:
             value = self.scope.lookup(expr.value)
             return value.data if value.kind == "table" else None
         return None

@@ -241,10 +241,10 @@ def _all_defs(body: Any) -> Iterator[cst.FunctionDef]:
     from .module_index import compound_bodies
 
     for stmt in body:
-        if isinstance(stmt, cst.FunctionDef):
+        if type(stmt) is cst.FunctionDef:
             yield stmt
             yield from _all_defs(suite_statements(stmt.body))
-        elif isinstance(stmt, cst.ClassDef):
+        elif type(stmt) is cst.ClassDef:
             yield from _all_defs(suite_statements(stmt.body))
         else:
             for suite in compound_bodies(stmt):

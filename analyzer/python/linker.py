@@ -295,20 +295,20 @@ def close_over(expr: cst.BaseExpression, consts: Any, depth: int = 0) -> cst.Bas
     was written, so that it reads the same from another module."""
     if depth > 20:
         return expr
-    if isinstance(expr, cst.Name):
+    if type(expr) is cst.Name:
         bound = consts.lookup(expr.value)
         return close_over(bound, consts, depth + 1) if bound is not None else expr
-    if isinstance(expr, cst.Dict):
+    if type(expr) is cst.Dict:
         elements = []
         for el in expr.elements:
-            if isinstance(el, cst.DictElement):
+            if type(el) is cst.DictElement:
                 el = el.with_changes(key=close_over(el.key, consts, depth + 1),
                                      value=close_over(el.value, consts, depth + 1))
-            elif isinstance(el, cst.StarredDictElement):
+            elif type(el) is cst.StarredDictElement:
                 el = el.with_changes(value=close_over(el.value, consts, depth + 1))
             elements.append(el)
         return expr.with_changes(elements=elements)
-    if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+    if type(expr) in (cst.List, cst.Tuple, cst.Set):
         return expr.with_changes(elements=[
             el.with_changes(value=close_over(el.value, consts, depth + 1)) for el in expr.elements])
     return expr

@@ -46,7 +46,7 @@ class NoConstants:
 
 def strip_parens(node: cst.BaseExpression) -> cst.BaseExpression:
     """Drop parentheses around the whole expression; a tuple's belong to how it reads."""
-    if getattr(node, "lpar", None) and not isinstance(node, cst.Tuple):
+    if getattr(node, "lpar", None) and type(node) is not cst.Tuple:
         return node.with_changes(lpar=[], rpar=[])
     return node
 
@@ -75,7 +75,7 @@ def string_of(node: cst.SimpleString | cst.ConcatenatedString) -> Any:
 def _resolve(node: cst.BaseExpression, consts: Constants) -> cst.BaseExpression:
     """A name, or a module's attribute (``constants.RETRY``), bound once to a literal → that
     literal (SEMANTICS §2.4, §3.6)."""
-    if isinstance(node, (cst.Name, cst.Attribute)):
+    if type(node) in (cst.Name, cst.Attribute):
         name = dotted_name(node)
         bound = consts.lookup(name) if name is not None else None
         if bound is not None:
@@ -90,29 +90,29 @@ def literal_value(node: cst.BaseExpression | None, consts: Constants | None = No
         return _NOT_LITERAL
     consts = consts or NoConstants()
     node = _resolve(node, consts)
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+    if type(node) in (cst.SimpleString, cst.ConcatenatedString):
         value = string_of(node)
         return value if isinstance(value, str) else _NOT_LITERAL
-    if isinstance(node, cst.Integer):
+    if type(node) is cst.Integer:
         return int(node.evaluated_value)
-    if isinstance(node, cst.Float):
+    if type(node) is cst.Float:
         return float(node.evaluated_value)
-    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+    if type(node) is cst.Name and node.value in ("True", "False", "None"):
         return {"True": True, "False": False, "None": None}[node.value]
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+    if type(node) is cst.UnaryOperation and type(node.operator) is cst.Minus:
         inner = literal_value(node.expression, consts)
         if isinstance(inner, (int, float)) and not isinstance(inner, bool):
             return -inner
         return _NOT_LITERAL
-    if isinstance(node, (cst.List, cst.Tuple)):
-        items = [literal_value(e.value, consts) for e in node.elements if isinstance(e, cst.Element)]
+    if type(node) in (cst.List, cst.Tuple):
+        items = [literal_value(e.value, consts) for e in node.elements if type(e) is cst.Element]
         if len(items) != len(node.elements) or any(i is _NOT_LITERAL for i in items):
             return _NOT_LITERAL
-        return items if isinstance(node, cst.List) else tuple(items)
-    if isinstance(node, cst.Dict):
+        return items if type(node) is cst.List else tuple(items)
+    if type(node) is cst.Dict:
         out: dict[Any, Any] = {}
         for el in node.elements:
-            if not isinstance(el, cst.DictElement):
+            if type(el) is not cst.DictElement:
                 return _NOT_LITERAL
             key, value = literal_value(el.key, consts), literal_value(el.value, consts)
             if key is _NOT_LITERAL or value is _NOT_LITERAL:
@@ -135,9 +135,9 @@ def _plain_number(node: cst.BaseExpression, consts: Constants) -> int | None:
     """A number literal truncated to int (docs/cloudflare-parser.md §3.2); a negative or computed number
     is not a literal there, so it is not one here either."""
     node = _resolve(node, consts)
-    if isinstance(node, cst.Integer):
+    if type(node) is cst.Integer:
         return int(node.evaluated_value)
-    if isinstance(node, cst.Float):
+    if type(node) is cst.Float:
         value = float(node.evaluated_value)
         return int(value) if math.isfinite(value) else None
     return None
@@ -145,7 +145,7 @@ def _plain_number(node: cst.BaseExpression, consts: Constants) -> int | None:
 
 def _plain_string(node: cst.BaseExpression, consts: Constants) -> str | None:
     node = _resolve(node, consts)
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+    if type(node) in (cst.SimpleString, cst.ConcatenatedString):
         value = string_of(node)
         return value if isinstance(value, str) else None
     return None
@@ -159,7 +159,7 @@ def render_name(node: cst.BaseExpression | None, consts: Constants | None = None
     text = _plain_string(node, consts)
     if text is not None:
         return text
-    if isinstance(node, cst.FormattedString):
+    if type(node) is cst.FormattedString:
         return _fstring_template(node)
     return DYNAMIC_NAME
 
@@ -170,7 +170,7 @@ def name_source(node: cst.BaseExpression | None, consts: Constants | None = None
     for a string literal or a constant, whose value is the name."""
     if node is None or _plain_string(node, consts or NoConstants()) is not None:
         return None
-    if isinstance(node, cst.FormattedString):
+    if type(node) is cst.FormattedString:
         return "".join(cst.Module([]).code_for_node(part) for part in node.parts)
     return cst.Module([]).code_for_node(strip_parens(node))
 
@@ -193,7 +193,7 @@ def fstring_parts(node: cst.FormattedString) -> list[str | None]:
     # Syntax newer than the running interpreter parses (PEP 701 quotes): decode by hand.
     return [
         part.value.replace("{{", "{").replace("}}", "}")
-        if isinstance(part, cst.FormattedStringText) else None
+        if type(part) is cst.FormattedStringText else None
         for part in node.parts
     ]
 
@@ -226,13 +226,13 @@ def dict_items(
     if node is None:
         return None
     node = _resolve(node, consts)
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+    if type(node) is cst.Call and type(node.func) is cst.Name and node.func.value == "dict":
         return [(a.keyword.value, a.value) for a in node.args if a.keyword is not None]
-    if not isinstance(node, cst.Dict):
+    if type(node) is not cst.Dict:
         return None
     items: list[tuple[str, cst.BaseExpression]] = []
     for el in node.elements:
-        if isinstance(el, cst.StarredDictElement):
+        if type(el) is cst.StarredDictElement:
             items.extend(dict_items(el.value, consts) or [])
             continue
         key = _plain_string(el.key, consts)
@@ -279,10 +279,10 @@ def render_wait_options(
 def dotted_name(node: cst.BaseExpression) -> str | None:
     """``a.b.c`` for a chain of names and attributes, else None."""
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
+    while type(node) is cst.Attribute:
         parts.append(node.attr.value)
         node = node.value
-    if not isinstance(node, cst.Name):
+    if type(node) is not cst.Name:
         return None
     parts.append(node.value)
     return ".".join(reversed(parts))

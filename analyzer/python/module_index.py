@@ -25,11 +25,11 @@ ENTRYPOINT = "WorkflowEntrypoint"
 
 def compound_bodies(stmt: cst.BaseStatement) -> Iterator[cst.BaseSuite]:
     """The suites of a compound statement that run in the same scope."""
-    if isinstance(stmt, cst.If):
+    if type(stmt) is cst.If:
         yield stmt.body
         if stmt.orelse is not None:
-            yield from compound_bodies(stmt.orelse) if isinstance(stmt.orelse, cst.If) else [stmt.orelse.body]
-    elif isinstance(stmt, (cst.Try, cst.TryStar)):
+            yield from compound_bodies(stmt.orelse) if type(stmt.orelse) is cst.If else [stmt.orelse.body]
+    elif type(stmt) in (cst.Try, cst.TryStar):
         yield stmt.body
         for handler in stmt.handlers:
             yield handler.body
@@ -37,23 +37,23 @@ def compound_bodies(stmt: cst.BaseStatement) -> Iterator[cst.BaseSuite]:
             yield stmt.orelse.body
         if stmt.finalbody is not None:
             yield stmt.finalbody.body
-    elif isinstance(stmt, (cst.For, cst.While)):
+    elif type(stmt) in (cst.For, cst.While):
         yield stmt.body
         if stmt.orelse is not None:
             yield stmt.orelse.body
-    elif isinstance(stmt, cst.With):
+    elif type(stmt) is cst.With:
         yield stmt.body
-    elif isinstance(stmt, cst.Match):
+    elif type(stmt) is cst.Match:
         for case in stmt.cases:
             yield case.body
-    elif isinstance(stmt, cst.Else):
+    elif type(stmt) is cst.Else:
         yield stmt.body
 
 
 def suite_statements(suite: cst.BaseSuite) -> list[cst.BaseStatement]:
-    if isinstance(suite, cst.IndentedBlock):
+    if type(suite) is cst.IndentedBlock:
         return list(suite.body)
-    if isinstance(suite, cst.SimpleStatementSuite):
+    if type(suite) is cst.SimpleStatementSuite:
         return [cst.SimpleStatementLine(body=suite.body)]
     return []
 
@@ -62,7 +62,7 @@ def iter_scope_statements(body: list[cst.BaseStatement]) -> Iterator[cst.BaseSta
     """Every statement of a scope, nested blocks included, nested defs and classes excluded."""
     for stmt in body:
         yield stmt
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        if type(stmt) in (cst.FunctionDef, cst.ClassDef):
             continue
         for suite in compound_bodies(stmt):
             yield from iter_scope_statements(suite_statements(suite))
@@ -122,52 +122,52 @@ IMPORTED: Any = object()
 def _constant_value(value: cst.BaseExpression) -> bool:
     """A literal, or a dict display (a config whose literal fields and ``**CONST`` spreads are
     read like an inline one, SEMANTICS §3.1)."""
-    return isinstance(value, cst.Dict) or is_literal(literal_value(value))
+    return type(value) is cst.Dict or is_literal(literal_value(value))
 
 
 def _bindings(stmt: cst.BaseStatement) -> Iterator[tuple[str, Any]]:
-    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+    if type(stmt) in (cst.FunctionDef, cst.ClassDef):
         yield stmt.name.value, None
-    elif isinstance(stmt, cst.For):
+    elif type(stmt) is cst.For:
         for name in target_names(stmt.target):
             yield name, None
-    elif isinstance(stmt, cst.With):
+    elif type(stmt) is cst.With:
         for item in stmt.items:
             if item.asname is not None:
                 for name in target_names(item.asname.name):
                     yield name, None
-    elif isinstance(stmt, (cst.Try, cst.TryStar)):
+    elif type(stmt) in (cst.Try, cst.TryStar):
         for handler in stmt.handlers:
-            if handler.name is not None and isinstance(handler.name.name, cst.Name):
+            if handler.name is not None and type(handler.name.name) is cst.Name:
                 yield handler.name.name.value, None
-    elif isinstance(stmt, cst.SimpleStatementLine):
+    elif type(stmt) is cst.SimpleStatementLine:
         for small in stmt.body:
             yield from _small_bindings(small)
 
 
 def _small_bindings(small: cst.BaseSmallStatement) -> Iterator[tuple[str, Any]]:
-    if isinstance(small, cst.Assign):
-        single = len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
+    if type(small) is cst.Assign:
+        single = len(small.targets) == 1 and type(small.targets[0].target) is cst.Name
         for target in small.targets:
             for name in target_names(target.target):
                 yield name, small.value if single else None
-    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+    elif type(small) is cst.AnnAssign and small.value is not None:
         for name in target_names(small.target):
             yield name, small.value
-    elif isinstance(small, cst.AugAssign):
+    elif type(small) is cst.AugAssign:
         for name in target_names(small.target):
             yield name, None
-    elif isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+    elif type(small) in (cst.Import, cst.ImportFrom) and type(small.names) is not cst.ImportStar:
         for alias in small.names:
             yield _alias_name(alias), IMPORTED
-    elif isinstance(small, (cst.Global, cst.Nonlocal)):
+    elif type(small) in (cst.Global, cst.Nonlocal):
         # The name is bound elsewhere too: never a constant of this scope.
         for item in small.names:
             yield item.name.value, None
 
 
 def _alias_name(alias: cst.ImportAlias) -> str:
-    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+    if alias.asname is not None and type(alias.asname.name) is cst.Name:
         return alias.asname.name.value
     name = dotted_name(alias.name) or ""
     return name.split(".")[0]
@@ -201,30 +201,30 @@ class ModuleIndex:
         for small in _nested_imports(list(module.body)):
             # asyncio or workers imported inside a function still names them there: recorded
             # module-wide (an over-approximation that costs nothing in practice).
-            if isinstance(small, cst.Import):
+            if type(small) is cst.Import:
                 index._add_import(small)
             else:
                 index._add_import_from(small)
         return index
 
     def _add(self, stmt: cst.BaseStatement) -> None:
-        if isinstance(stmt, cst.ClassDef):
+        if type(stmt) is cst.ClassDef:
             self.classes[stmt.name.value] = stmt
-        elif isinstance(stmt, cst.FunctionDef):
+        elif type(stmt) is cst.FunctionDef:
             self.functions[stmt.name.value] = stmt
-        elif isinstance(stmt, cst.SimpleStatementLine):
+        elif type(stmt) is cst.SimpleStatementLine:
             for small in stmt.body:
-                if isinstance(small, cst.Import):
+                if type(small) is cst.Import:
                     self.imports.append(small)
                     self._add_import(small)
                     self._bind_import(small)
-                elif isinstance(small, cst.ImportFrom):
+                elif type(small) is cst.ImportFrom:
                     self.imports.append(small)
                     self._add_import_from(small)
                     self._bind_import_from(small)
-                elif isinstance(small, cst.Assign):
+                elif type(small) is cst.Assign:
                     for target in small.targets:
-                        if isinstance(target.target, cst.Name):
+                        if type(target.target) is cst.Name:
                             self.assigned[target.target.value] = small.value
 
     def _bind_import(self, node: cst.Import) -> None:
@@ -239,7 +239,7 @@ class ModuleIndex:
     def _bind_import_from(self, node: cst.ImportFrom) -> None:
         level = len(node.relative)
         source = dotted_name(node.module) if node.module is not None else None
-        if isinstance(node.names, cst.ImportStar):
+        if type(node.names) is cst.ImportStar:
             self.star_imports.append((level, source))
             return
         for alias in node.names:
@@ -260,7 +260,7 @@ class ModuleIndex:
         if node.relative or node.module is None:
             return
         source = dotted_name(node.module)
-        if isinstance(node.names, cst.ImportStar):
+        if type(node.names) is cst.ImportStar:
             if source == WORKERS_MODULE:
                 self.entry_aliases.add(ENTRYPOINT)
             return
@@ -275,17 +275,17 @@ class ModuleIndex:
     # --- workflow classes (SEMANTICS §2.1) ----------------------------------------------------
 
     def is_entrypoint_base(self, base: cst.BaseExpression) -> bool:
-        if isinstance(base, cst.Name):
+        if type(base) is cst.Name:
             return base.value in self.entry_aliases
-        if isinstance(base, cst.Attribute) and base.attr.value == ENTRYPOINT:
+        if type(base) is cst.Attribute and base.attr.value == ENTRYPOINT:
             return dotted_name(base.value) in self.workers_aliases
         return False
 
     def asyncio_function(self, func: cst.BaseExpression) -> str | None:
         """``gather`` for ``asyncio.gather`` / an imported ``gather``, else None."""
-        if isinstance(func, cst.Name):
+        if type(func) is cst.Name:
             return self.asyncio_names.get(func.value)
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        if type(func) is cst.Attribute and type(func.value) is cst.Name:
             if func.value.value in self.asyncio_aliases:
                 return func.attr.value
         return None
@@ -294,7 +294,7 @@ class ModuleIndex:
 def _module_level(body: list[cst.BaseStatement]) -> Iterator[cst.BaseStatement]:
     for stmt in body:
         yield stmt
-        if isinstance(stmt, (cst.If, cst.Try, cst.TryStar, cst.With)):
+        if type(stmt) in (cst.If, cst.Try, cst.TryStar, cst.With):
             for suite in compound_bodies(stmt):
                 yield from _module_level(suite_statements(suite))
 
@@ -302,10 +302,10 @@ def _module_level(body: list[cst.BaseStatement]) -> Iterator[cst.BaseStatement]:
 def _nested_imports(body: list[cst.BaseStatement], nested: bool = False) -> Iterator[cst.Import | cst.ImportFrom]:
     """Import statements inside functions and classes (the module's own are indexed as bindings)."""
     for stmt in body:
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        if type(stmt) in (cst.FunctionDef, cst.ClassDef):
             yield from _nested_imports(suite_statements(stmt.body), True)
             continue
-        if nested and isinstance(stmt, cst.SimpleStatementLine):
-            yield from (s for s in stmt.body if isinstance(s, (cst.Import, cst.ImportFrom)))
+        if nested and type(stmt) is cst.SimpleStatementLine:
+            yield from (s for s in stmt.body if type(s) in (cst.Import, cst.ImportFrom))
         for suite in compound_bodies(stmt):
             yield from _nested_imports(suite_statements(suite), nested)

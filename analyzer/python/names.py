@@ -13,7 +13,7 @@ def param_names(fn: cst.FunctionDef) -> list[str]:
     p = fn.params
     names = [x.name.value for x in (*p.posonly_params, *p.params, *p.kwonly_params)]
     for star in (p.star_arg, p.star_kwarg):
-        if isinstance(star, cst.Param):
+        if type(star) is cst.Param:
             names.append(star.name.value)
     return names
 
@@ -25,10 +25,10 @@ def positional_params(fn: cst.FunctionDef) -> list[str]:
 
 def target_names(target: cst.BaseExpression) -> Iterator[str]:
     """The names an assignment, ``for`` or ``with`` target binds, unpacking included."""
-    if isinstance(target, cst.Name):
+    if type(target) is cst.Name:
         yield target.value
-    elif isinstance(target, (cst.Tuple, cst.List)):
+    elif type(target) in (cst.Tuple, cst.List):
         for el in target.elements:
             yield from target_names(el.value)
-    elif isinstance(target, cst.StarredElement):
+    elif type(target) is cst.StarredElement:
         yield from target_names(target.value)

@@ -126,7 +126,7 @@ class _Pieces:
         indent = first[: len(first) - len(first.lstrip(" \t"))] or "    "
         leading, stub, _, _ = self.parse(self.span(start, colon + 1) + indent + "pass" + self.newline,
                                          block)
-        if not isinstance(stub, (cst.ClassDef, cst.FunctionDef)) or not isinstance(stub.body, cst.IndentedBlock):
+        if type(stub) not in (cst.ClassDef, cst.FunctionDef) or type(stub.body) is not cst.IndentedBlock:
             raise ValueError("unexpected header")
         inner = block + (self.indent if stub.body.indent is None else stub.body.indent)
         stmts, _, footer, outside = self.sequence(node.body, colon + 1, end, inner)  # type: ignore[attr-defined]
@@ -161,7 +161,7 @@ class _Pieces:
         if not nested:
             return [], module.body[2], list(module.footer), []
         wrapper = module.body[2]
-        if not isinstance(wrapper, cst.If) or not isinstance(wrapper.body, cst.IndentedBlock):
+        if type(wrapper) is not cst.If or type(wrapper.body) is not cst.IndentedBlock:
             raise ValueError("unexpected piece")
         if len(wrapper.body.body) != 1:
             raise ValueError("a piece is one statement")
@@ -207,9 +207,9 @@ def _built(self: cst.CSTNode) -> None:
 
 def _is_preamble(stmts: list[cst.BaseStatement]) -> bool:
     block, line = stmts
-    return (isinstance(block, cst.If) and isinstance(block.body, cst.IndentedBlock)
+    return (type(block) is cst.If and type(block.body) is cst.IndentedBlock
             and not block.body.footer and not block.leading_lines
-            and isinstance(line, cst.SimpleStatementLine) and not line.leading_lines)
+            and type(line) is cst.SimpleStatementLine and not line.leading_lines)
 
 
 def _start(node: ast.stmt) -> int:

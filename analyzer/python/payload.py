@@ -86,7 +86,7 @@ class PayloadReads:
         if handler is not None:
             handler(node)
             return
-        if isinstance(node, (cst.Attribute, cst.Subscript)) and not method:
+        if type(node) in (cst.Attribute, cst.Subscript) and not method:
             self.record(node)
         self.walk_children(node)
 
@@ -123,7 +123,7 @@ class PayloadReads:
     def _Call(self, node: cst.Call) -> None:
         self.record(node)
         # `x.get("k")` is read by the call; `x.items()` is a method, not a field.
-        self.walk(node.func, method=isinstance(node.func, cst.Attribute))
+        self.walk(node.func, method=type(node.func) is cst.Attribute)
         for arg in node.args:
             self.walk(arg)
 
@@ -134,7 +134,7 @@ class PayloadReads:
         waits = self.wait_assigns.get(id(node))
         chain = None if waits else self.chain(node.value)
         for target in node.targets:
-            if not isinstance(target.target, cst.Name):
+            if type(target.target) is not cst.Name:
                 continue
             name = target.target.value
             if waits:
@@ -213,7 +213,7 @@ class PayloadReads:
         a read of a payload."""
         segments: list[str] = []
         while True:
-            if isinstance(node, cst.Name):
+            if type(node) is cst.Name:
                 bound = self.lookup(node.value)
                 if bound is None:
                     return None
@@ -249,18 +249,18 @@ def _payload_path(root: Root, prefix: tuple[str, ...] | None,
 
 
 def _segment(node: cst.BaseExpression) -> tuple[str, cst.BaseExpression] | None:
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         return node.attr.value, node.value
-    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+    if type(node) is cst.Subscript and len(node.slice) == 1:
         index = node.slice[0].slice
-        if isinstance(index, cst.Index):
+        if type(index) is cst.Index:
             key = string_value(index.value)
             if key is not None:
                 return key, node.value
         return None
     if (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Attribute)
+        type(node) is cst.Call
+        and type(node.func) is cst.Attribute
         and node.func.attr.value == "get"
         and node.args
         and node.args[0].keyword is None

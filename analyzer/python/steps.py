@@ -42,7 +42,7 @@ class StepsMixin:
 
     def step_method(self: "Walker", func: cst.BaseExpression) -> str | None:
         """``sleep`` for ``step.sleep`` when the receiver is the step object (§2.3)."""
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        if type(func) is cst.Attribute and type(func.value) is cst.Name:
             if self.scope.lookup(func.value.value).kind == "step":
                 return func.attr.value
         return None
@@ -90,9 +90,9 @@ class StepsMixin:
     def step_decorator(self: "Walker", fn: cst.FunctionDef) -> tuple[cst.Decorator, cst.Call] | None:
         for deco in fn.decorators:
             expr = deco.decorator
-            if isinstance(expr, cst.Call) and self.step_method(expr.func) == "do":
+            if type(expr) is cst.Call and self.step_method(expr.func) == "do":
                 return deco, expr
-            method = self.step_method(expr.func if isinstance(expr, cst.Call) else expr)
+            method = self.step_method(expr.func if type(expr) is cst.Call else expr)
             if method == "do":
                 self.fact(F.BARE_DECORATOR, deco, "@step.do is used without parentheses")
             elif method is not None and method not in STEP_METHODS:
@@ -180,7 +180,7 @@ class StepsMixin:
         if decl.depends is not None and self.implicit is not True:
             deps = []
             for expr in decl.depends:
-                value = self.scope.lookup(expr.value) if isinstance(expr, cst.Name) else None
+                value = self.scope.lookup(expr.value) if type(expr) is cst.Name else None
                 if value is not None and value.kind == "wrapper":
                     deps.append(value.data)
             return deps
@@ -255,10 +255,10 @@ def clone(node: Any) -> Any:
 
 
 def _elements(expr: cst.BaseExpression) -> list[cst.BaseExpression]:
-    if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+    if type(expr) in (cst.List, cst.Tuple, cst.Set):
         return [e.value for e in expr.elements]
     return []
 
 
 def _is_callable_arg(expr: cst.BaseExpression | None) -> bool:
-    return isinstance(expr, (cst.Lambda, cst.Name, cst.Attribute)) if expr is not None else False
+    return type(expr) in (cst.Lambda, cst.Name, cst.Attribute) if expr is not None else False

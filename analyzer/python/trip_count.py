@@ -19,9 +19,9 @@ _ITER_WRAPPERS = ("enumerate", "reversed", "sorted", "list", "tuple", "set", "fr
 
 def static_trip_count(src: cst.CSTNode, consts: Any = None) -> int | None:
     """The number of iterations of a loop when its source states it (SEMANTICS §8.1)."""
-    if isinstance(src, cst.For):
+    if type(src) is cst.For:
         return iterable_length(src.iter, consts)
-    if isinstance(src, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+    if type(src) in (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp):
         total = 1
         clause: cst.CompFor | None = src.for_in
         while clause is not None:
@@ -35,7 +35,7 @@ def static_trip_count(src: cst.CSTNode, consts: Any = None) -> int | None:
 
 
 def iterable_length(expr: cst.BaseExpression, consts: Any = None) -> int | None:
-    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
+    if type(expr) is cst.Call and type(expr.func) is cst.Name:
         func = expr.func.value
         args = [a.value for a in expr.args if a.keyword is None and not a.star]
         if any(a.star for a in expr.args):
@@ -54,12 +54,12 @@ def iterable_length(expr: cst.BaseExpression, consts: Any = None) -> int | None:
             lengths = [iterable_length(a, consts) for a in args]
             return None if any(n is None for n in lengths) else min(lengths)  # type: ignore[type-var]
         return None
-    if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
-        if any(isinstance(e, cst.StarredElement) for e in expr.elements):
+    if type(expr) in (cst.List, cst.Tuple, cst.Set):
+        if any(type(e) is cst.StarredElement for e in expr.elements):
             return None
         return len(expr.elements)
-    if isinstance(expr, cst.Dict):
-        if any(isinstance(e, cst.StarredDictElement) for e in expr.elements):
+    if type(expr) is cst.Dict:
+        if any(type(e) is cst.StarredDictElement for e in expr.elements):
             return None
         return len(expr.elements)
     value = literal_value(expr, consts)

@@ -186,20 +186,20 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
             self.depth -= 1
 
     def walk_stmt(self, stmt: cst.BaseStatement, seq: Seq) -> None:
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if type(stmt) is cst.SimpleStatementLine:
             for small in stmt.body:
                 self.walk_small(small, seq)
-        elif isinstance(stmt, cst.If):
+        elif type(stmt) is cst.If:
             self.walk_if(stmt, seq)
-        elif isinstance(stmt, (cst.For, cst.While)):
+        elif type(stmt) in (cst.For, cst.While):
             self.walk_loop(stmt, seq)
-        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+        elif type(stmt) in (cst.Try, cst.TryStar):
             self.walk_try(stmt, seq)
-        elif isinstance(stmt, cst.With):
+        elif type(stmt) is cst.With:
             self.walk_with(stmt, seq)
-        elif isinstance(stmt, cst.Match):
+        elif type(stmt) is cst.Match:
             self.walk_match(stmt, seq)
-        elif isinstance(stmt, cst.FunctionDef):
+        elif type(stmt) is cst.FunctionDef:
             self.walk_def(stmt)
 
     def walk_def(self, fn: cst.FunctionDef) -> None:
@@ -216,28 +216,28 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
         return any(self.step_method(d.decorator) == "do" for d in fn.decorators)
 
     def walk_small(self, small: cst.BaseSmallStatement, seq: Seq) -> None:
-        if isinstance(small, cst.Expr):
+        if type(small) is cst.Expr:
             self.walk_expr(small.value, seq)
-        elif isinstance(small, cst.Assign):
+        elif type(small) is cst.Assign:
             if self.walk_unpacking(small, seq):
                 return
             value = self.walk_expr(small.value, seq)
             for target in small.targets:
                 self.bind_target(target.target, value, small)
-        elif isinstance(small, cst.AnnAssign):
+        elif type(small) is cst.AnnAssign:
             value = self.walk_expr(small.value, seq) if small.value is not None else OTHER
             if small.value is not None:
                 self.bind_target(small.target, value, small)
-        elif isinstance(small, cst.AugAssign):
+        elif type(small) is cst.AugAssign:
             self.walk_expr(small.value, seq)
             self.bind_target(small.target, OTHER, small)
-        elif isinstance(small, cst.Return) and small.value is not None:
+        elif type(small) is cst.Return and small.value is not None:
             self.walk_expr(small.value, seq)
-        elif isinstance(small, cst.Raise) and small.exc is not None:
+        elif type(small) is cst.Raise and small.exc is not None:
             self.walk_expr(small.exc, seq)
-        elif isinstance(small, cst.Assert):
+        elif type(small) is cst.Assert:
             self.walk_expr(small.test, seq)
-        elif isinstance(small, (cst.Import, cst.ImportFrom)):
+        elif type(small) in (cst.Import, cst.ImportFrom):
             self.bind_imports(small)
         self.note_exit(small, seq)
 
@@ -258,10 +258,10 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
         target, value = small.targets[0].target, small.value
         if (
             len(small.targets) != 1
-            or not isinstance(target, (cst.Tuple, cst.List))
-            or not isinstance(value, (cst.Tuple, cst.List))
+            or type(target) not in (cst.Tuple, cst.List)
+            or type(value) not in (cst.Tuple, cst.List)
             or len(target.elements) != len(value.elements)
-            or any(isinstance(e, cst.StarredElement) for e in (*target.elements, *value.elements))
+            or any(type(e) is cst.StarredElement for e in (*target.elements, *value.elements))
         ):
             return False
         values = [self.walk_expr(e.value, seq) for e in value.elements]
@@ -272,17 +272,17 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
     def bind_imports(self, node: cst.Import | cst.ImportFrom) -> None:
         """Names imported in a function shadow outer ones, and mean what the import resolves to
         in the project (SEMANTICS §2.4)."""
-        if isinstance(node.names, cst.ImportStar):
+        if type(node.names) is cst.ImportStar:
             return
         home = self.scope.home()
         for alias in node.names:
             name = alias.asname.name if alias.asname else alias.name
-            while isinstance(name, cst.Attribute):
+            while type(name) is cst.Attribute:
                 name = name.value
-            if not isinstance(name, cst.Name):
+            if type(name) is not cst.Name:
                 continue
             imported = dotted_name(alias.name) or ""
-            if isinstance(node, cst.ImportFrom):
+            if type(node) is cst.ImportFrom:
                 module = dotted_name(node.module) if node.module is not None else None
                 symbol = self.linker.imported(home, len(node.relative), module, imported)
             else:
@@ -290,14 +290,14 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
             self.scope.bind(name.value, Value("imported", symbol) if symbol is not None else OTHER)
 
     def bind_target(self, target: cst.BaseExpression, value: Value, stmt: cst.CSTNode) -> None:
-        if isinstance(target, cst.Name):
+        if type(target) is cst.Name:
             self.scope.bind(target.value, value)
             if value.kind == "wait_result":
                 self.wait_results.setdefault(id(stmt), []).extend(value.data)
-        elif isinstance(target, (cst.Tuple, cst.List)):
+        elif type(target) in (cst.Tuple, cst.List):
             for el in target.elements:
                 self.bind_target(el.value, OTHER, stmt)
-        elif isinstance(target, cst.StarredElement):
+        elif type(target) is cst.StarredElement:
             self.bind_target(target.value, OTHER, stmt)
 
     # --- expressions -----------------------------------------------------------------------
@@ -306,42 +306,42 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
         """Emit what evaluating ``expr`` runs, in evaluation order; return what it yields."""
         if expr is None:
             return OTHER
-        if isinstance(expr, cst.Await):
+        if type(expr) is cst.Await:
             return self.walk_await(expr, seq)
-        if isinstance(expr, cst.Name):
+        if type(expr) is cst.Name:
             return self.scope.lookup(expr.value)
-        if isinstance(expr, cst.Call):
+        if type(expr) is cst.Call:
             return self.walk_call(expr, seq, awaited=False)
-        if isinstance(expr, cst.BooleanOperation):
+        if type(expr) is cst.BooleanOperation:
             return self.walk_boolean(expr, seq)
-        if isinstance(expr, cst.IfExp):
+        if type(expr) is cst.IfExp:
             return self.walk_ifexp(expr, seq)
-        if isinstance(expr, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+        if type(expr) in (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp):
             return self.walk_comprehension(expr, seq)
-        if isinstance(expr, cst.Lambda):
+        if type(expr) is cst.Lambda:
             return OTHER
-        if isinstance(expr, cst.NamedExpr):
+        if type(expr) is cst.NamedExpr:
             value = self.walk_expr(expr.value, seq)
             self.bind_target(expr.target, value, expr)
             return value
         for child in iter_subexpressions(expr):
             self.walk_expr(child, seq)
-        if isinstance(expr, cst.Dict):
+        if type(expr) is cst.Dict:
             return self.table_value(expr)
-        if isinstance(expr, (cst.List, cst.Tuple)):
+        if type(expr) in (cst.List, cst.Tuple):
             return self.task_list(expr)
-        if isinstance(expr, cst.Subscript):
+        if type(expr) is cst.Subscript:
             dispatch = self.dispatch_of(expr)
             return Value("dispatch", dispatch) if dispatch is not None else OTHER
         return OTHER
 
     def walk_await(self, expr: cst.Await, seq: Seq) -> Value:
         inner = expr.expression
-        while isinstance(inner, cst.Await):  # `await await f()`: the inner await does the work
+        while type(inner) is cst.Await:  # `await await f()`: the inner await does the work
             inner = inner.expression
-        if isinstance(inner, cst.Call):
+        if type(inner) is cst.Call:
             return self.walk_call(inner, seq, awaited=True)
-        if isinstance(inner, cst.IfExp):
+        if type(inner) is cst.IfExp:
             return self.walk_ifexp(inner, seq, awaited=True)
         value = self.walk_expr(inner, seq)
         return self.await_value(value, seq, inner)
@@ -361,9 +361,9 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
     def task_list(self, expr: cst.List | cst.Tuple) -> Value:
         """A list of started tasks is pending like a task's name (SEMANTICS §4.7); an empty
         list may become one (``tasks.append(create_task(...))``)."""
-        values = [self.scope.lookup(e.value.value) if isinstance(e.value, cst.Name) else OTHER
+        values = [self.scope.lookup(e.value.value) if type(e.value) is cst.Name else OTHER
                   for e in expr.elements]
-        if isinstance(expr, cst.List) and not values:
+        if type(expr) is cst.List and not values:
             return Value("tasks", [])
         if values and all(v.kind in ("task", "tasks") for v in values):
             return Value("tasks", [t for v in values for t in tasks_of(v)])
@@ -386,7 +386,7 @@ class Walker(StepsMixin, CallsMixin, DispatchMixin, ControlFlowMixin):
         finally:
             self.depth -= 1
         if right.nodes:
-            word = "falsy" if isinstance(expr.operator, cst.Or) else "truthy"
+            word = "falsy" if type(expr.operator) is cst.Or else "truthy"
             cond = f"{source_text(self.module, expr.left)} is {word}"
             node = If(branches=[Branch(condition=cond, nodes=right.nodes), Branch(condition=None, nodes=[])])
             node._src = expr

@@ -172,13 +172,13 @@ class DependsArity(Rule):
 
 
 def _absent_if_none(expr: cst.BaseExpression | None) -> cst.BaseExpression | None:
-    return None if isinstance(expr, cst.Name) and expr.value == "None" else expr
+    return None if type(expr) is cst.Name and expr.value == "None" else expr
 
 
 def _entries(expr: cst.BaseExpression) -> list[cst.BaseExpression] | None:
-    if not isinstance(expr, (cst.List, cst.Tuple)):
+    if type(expr) not in (cst.List, cst.Tuple):
         return None
-    if any(isinstance(e, cst.StarredElement) for e in expr.elements):
+    if any(type(e) is cst.StarredElement for e in expr.elements):
         return None
     return [e.value for e in expr.elements]
 

@@ -152,20 +152,20 @@ class DuplicateStepName(Rule):
 def _paths(stmts: list[cst.BaseStatement], path: Path, out: dict[int, Path]) -> None:
     """Record, for every def, which arm of which branching statement it sits in."""
     for i, stmt in enumerate(stmts):
-        if isinstance(stmt, cst.FunctionDef):
+        if type(stmt) is cst.FunctionDef:
             out[id(stmt)] = path
             _paths(suite_statements(stmt.body), path, out)
-        elif isinstance(stmt, cst.If):
+        elif type(stmt) is cst.If:
             arms = _if_arms(stmt)
             for k, (_, suite) in enumerate(arms):
                 _paths(suite_statements(suite), path + ((id(stmt), f"if{k}"),), out)
             if arms[-1][0] is not None and all(_terminates(suite_statements(s)) for _, s in arms):
                 _paths(stmts[i + 1:], path + ((id(stmt), "rest"),), out)
                 return
-        elif isinstance(stmt, cst.Match):
+        elif type(stmt) is cst.Match:
             for k, case in enumerate(stmt.cases):
                 _paths(suite_statements(case.body), path + ((id(stmt), f"if{k}"),), out)
-        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+        elif type(stmt) in (cst.Try, cst.TryStar):
             _paths(suite_statements(stmt.body), path, out)
             if stmt.orelse is not None:
                 _paths(suite_statements(stmt.orelse.body), path, out)
@@ -173,11 +173,11 @@ def _paths(stmts: list[cst.BaseStatement], path: Path, out: dict[int, Path]) -> 
                 _paths(suite_statements(handler.body), path + ((id(stmt), f"h{k}"),), out)
             if stmt.finalbody is not None:
                 _paths(suite_statements(stmt.finalbody.body), path, out)
-        elif isinstance(stmt, (cst.For, cst.While)):
+        elif type(stmt) in (cst.For, cst.While):
             _paths(suite_statements(stmt.body), path, out)
             if stmt.orelse is not None:
                 _paths(suite_statements(stmt.orelse.body), path, out)
-        elif isinstance(stmt, cst.With):
+        elif type(stmt) is cst.With:
             _paths(suite_statements(stmt.body), path, out)
 
 
@@ -185,7 +185,7 @@ def _if_arms(stmt: cst.If) -> list[tuple[cst.BaseExpression | None, cst.BaseSuit
     arms: list[tuple[cst.BaseExpression | None, cst.BaseSuite]] = []
     node: cst.If | cst.Else | None = stmt
     while node is not None:
-        if isinstance(node, cst.If):
+        if type(node) is cst.If:
             arms.append((node.test, node.body))
             node = node.orelse
         else:
@@ -199,9 +199,9 @@ def _terminates(stmts: list[cst.BaseStatement]) -> bool:
     if not stmts:
         return False
     last = stmts[-1]
-    if isinstance(last, cst.SimpleStatementLine):
-        return any(isinstance(s, (cst.Return, cst.Raise, cst.Break, cst.Continue)) for s in last.body)
-    if isinstance(last, cst.If):
+    if type(last) is cst.SimpleStatementLine:
+        return any(type(s) in (cst.Return, cst.Raise, cst.Break, cst.Continue) for s in last.body)
+    if type(last) is cst.If:
         arms = _if_arms(last)
         return arms[-1][0] is None and all(_terminates(suite_statements(s)) for _, s in arms)
     return False

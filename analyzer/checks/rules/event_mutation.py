@@ -89,14 +89,14 @@ class EventMutation(Rule):
                 continue
             for store in function.stores:
                 target = store.target
-                if isinstance(target, (cst.Subscript, cst.Attribute)) and _rooted(target, names):
+                if type(target) in (cst.Subscript, cst.Attribute) and _rooted(target, names):
                     verb = "deletes from" if store.kind == "del" else "writes to"
                     yield ctx.report(store.node, f"{verb} the workflow event "
                                      f"(`{ctx.source(target)}`): changes to the event are not "
                                      "persisted and are lost on replay")
             for call in function.calls:
                 func = call.func
-                if (isinstance(func, cst.Attribute) and func.attr.value in MUTATING_METHODS
+                if (type(func) is cst.Attribute and func.attr.value in MUTATING_METHODS
                         and _rooted(func.value, names)):
                     yield ctx.report(call, f"`{func.attr.value}` changes the workflow event "
                                      f"(`{ctx.source(func.value)}`): changes to the event are "
@@ -105,4 +105,4 @@ class EventMutation(Rule):
 
 def _rooted(expr: cst.BaseExpression, names: set[str]) -> bool:
     root = read_root(expr)
-    return isinstance(root, cst.Name) and root.value in names
+    return type(root) is cst.Name and root.value in names

@@ -155,15 +155,15 @@ def _items(expr: cst.BaseExpression, consts) -> tuple[list[tuple[str, cst.BaseEx
     """A dict display's literal-keyed entries (following constants and ``**CONST``) and whether
     they are all of its entries; ``(None, False)`` when ``expr`` is not a dict display."""
     node = resolved(expr, consts)
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+    if type(node) is cst.Call and type(node.func) is cst.Name and node.func.value == "dict":
         complete = all(a.keyword is not None for a in node.args)
         return [(a.keyword.value, a.value) for a in node.args if a.keyword is not None], complete
-    if not isinstance(node, cst.Dict):
+    if type(node) is not cst.Dict:
         return None, False
     out: list[tuple[str, cst.BaseExpression]] = []
     complete = True
     for el in node.elements:
-        if isinstance(el, cst.StarredDictElement):
+        if type(el) is cst.StarredDictElement:
             inner, inner_complete = _items(el.value, consts)
             complete = complete and inner is not None and inner_complete
             out.extend(inner or [])

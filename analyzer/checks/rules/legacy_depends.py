@@ -109,7 +109,7 @@ class LegacyDepends(Rule):
         date = ctx.wrangler.compatibility_date
         for call in ctx.code.declarations():
             depends = call.args(False).get("depends")
-            if depends is None or (isinstance(depends, cst.Name) and depends.value == "None"):
+            if depends is None or (type(depends) is cst.Name and depends.value == "None"):
                 continue
             yield ctx.report(depends, f"depends= works with compatibility_date {date} but "
                              f"raises TypeError once the date is {IMPLICIT_DEPS_DATE} or later",
@@ -122,7 +122,7 @@ def _fix(call: StepCall, depends: cst.BaseExpression, decls: list[Any]) -> tuple
     generic = ("name each parameter other than ctx after the step it receives, then drop "
                "depends= when the date moves",)
     entries = ([e.value for e in depends.elements]
-               if isinstance(depends, (cst.List, cst.Tuple)) else None)
+               if type(depends) in (cst.List, cst.Tuple) else None)
     params = param_names(call.decl)
     others = [p for p in params if p != CTX_PARAM]
     if entries is None or len(entries) != len(others):
@@ -148,7 +148,7 @@ def _fix(call: StepCall, depends: cst.BaseExpression, decls: list[Any]) -> tuple
 def _registry_name(entry: cst.BaseExpression, decls: list[Any]) -> str | None:
     """The step name a ``depends=`` entry refers to (``scope.StepDecl.registry_name``), when
     every declaration of that function agrees on it."""
-    if not isinstance(entry, cst.Name):
+    if type(entry) is not cst.Name:
         return None
     found = {d.registry_name for d in decls if d.var == entry.value}
     return found.pop() if len(found) == 1 else None

@@ -131,11 +131,11 @@ class Taint:
 
     def source_in(self, expr: cst.BaseExpression, function: Function) -> str | None:
         for node in subnodes(expr):
-            if isinstance(node, cst.Call):
+            if type(node) is cst.Call:
                 qualified = self.ctx.qualified(node.func)
                 if is_nondeterministic(qualified, node):
                     return f"{qualified}()"
-            elif isinstance(node, cst.Name):
+            elif type(node) is cst.Name:
                 owner = function if node.value in function.locals else function.captured_from(node.value)
                 if owner is not None:
                     why = self.names(owner).get(node.value)
@@ -164,18 +164,18 @@ class Taint:
 
     def _direct(self, expr: cst.BaseExpression, function: Function, known: dict[str, str]) -> str | None:
         for node in subnodes(expr):
-            if isinstance(node, cst.Call):
+            if type(node) is cst.Call:
                 qualified = self.ctx.qualified(node.func)
                 if is_nondeterministic(qualified, node):
                     return f"{qualified}()"
-            elif isinstance(node, cst.Name) and node.value in known:
+            elif type(node) is cst.Name and node.value in known:
                 return f"`{node.value}`"
         return None
 
 
 def _simple_targets(target: cst.BaseExpression) -> Iterator[str]:
-    if isinstance(target, cst.Name):
+    if type(target) is cst.Name:
         yield target.value
-    elif isinstance(target, (cst.Tuple, cst.List)):
+    elif type(target) in (cst.Tuple, cst.List):
         for el in target.elements:
             yield from _simple_targets(el.value)

@@ -86,7 +86,7 @@ class NumericDuration(Rule):
             if number <= 0:
                 continue  # zero means the same in every unit; a negative one is no unit mix-up
             shown = ctx.source(site.expr)
-            if isinstance(site.expr, cst.Name):
+            if type(site.expr) is cst.Name:
                 shown = f"{shown} ({value!r})"
             if site.kind == "sleep_until":
                 message = (f"{site.where} {shown} is read as milliseconds since the epoch by the "

@@ -98,7 +98,7 @@ class OuterStateMutationInStep(Rule):
             yield from self._scope_decls(ctx, function)
             for store in function.stores:
                 target = store.target
-                if not isinstance(target, (cst.Subscript, cst.Attribute)):
+                if type(target) not in (cst.Subscript, cst.Attribute):
                     continue
                 owner = _outer(target, function)
                 if owner is not None:
@@ -107,7 +107,7 @@ class OuterStateMutationInStep(Rule):
                                      "from its recorded result", notes=(_NOTE,))
             for call in function.calls:
                 func = call.func
-                if not isinstance(func, cst.Attribute) or func.attr.value not in MUTATING_METHODS:
+                if type(func) is not cst.Attribute or func.attr.value not in MUTATING_METHODS:
                     continue
                 owner = _outer(func.value, function)
                 if owner is not None:
@@ -122,7 +122,7 @@ class OuterStateMutationInStep(Rule):
         for decl in function.scope_decls:
             names = [item.name.value for item in decl.names if item.name.value in assigned]
             if names:
-                keyword = "global" if isinstance(decl, cst.Global) else "nonlocal"
+                keyword = "global" if type(decl) is cst.Global else "nonlocal"
                 yield ctx.report(decl, f"step body rebinds {keyword} {', '.join(names)}: the "
                                  "change is lost when the step is replayed from its recorded "
                                  "result", notes=(_NOTE,))
@@ -135,7 +135,7 @@ def _outer(expr: cst.BaseExpression, function: Function) -> str | None:
     """Who owns the object ``expr`` writes into, when it lives outside the step body: a variable
     of the enclosing workflow code, or the workflow instance (``self``, but not ``self.env``)."""
     root = store_root(expr)
-    if not isinstance(root, cst.Name) or function.is_env(_dotted_prefix(expr)):
+    if type(root) is not cst.Name or function.is_env(_dotted_prefix(expr)):
         return None
     name = root.value
     if name in function.event_names or name in function.env_names:
@@ -150,8 +150,8 @@ def _outer(expr: cst.BaseExpression, function: Function) -> str | None:
 
 def _dotted_prefix(expr: cst.BaseExpression) -> cst.BaseExpression:
     """The longest leading ``a.b.c`` of a target: ``self.env.KV[k]`` → ``self.env.KV``."""
-    while isinstance(expr, cst.Subscript):
+    while type(expr) is cst.Subscript:
         expr = expr.value
-    while isinstance(expr, cst.Attribute) and not isinstance(expr.value, (cst.Name, cst.Attribute)):
+    while type(expr) is cst.Attribute and type(expr.value) not in (cst.Name, cst.Attribute):
         expr = expr.value
     return expr

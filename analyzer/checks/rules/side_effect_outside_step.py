@@ -160,13 +160,13 @@ class SideEffectOutsideStep(Rule):
         if is_http_request(ctx.qualified(call.func)):
             return "HTTP request"
         func = call.func
-        if not isinstance(func, cst.Attribute) or func.attr.value in _PURE_METHODS:
+        if type(func) is not cst.Attribute or func.attr.value in _PURE_METHODS:
             return None
         base = _chain_base(func.value)
         if base is None or not function.is_env(base):
             return None
         binding = function.binding_name(base) or "self.env"
-        if func.attr.value in _CREATE and isinstance(func.value, (cst.Attribute, cst.Name)):
+        if func.attr.value in _CREATE and type(func.value) in (cst.Attribute, cst.Name):
             return f"workflow instance creation ({binding}.{func.attr.value})"
         return f"call to binding {binding}"
 
@@ -177,13 +177,13 @@ def _chain_base(expr: cst.BaseExpression) -> cst.BaseExpression | None:
     while True:
         if attribute_chain(expr) or getattr_parts(expr) is not None:
             return expr
-        if isinstance(expr, cst.Attribute):
+        if type(expr) is cst.Attribute:
             expr = expr.value
-        elif isinstance(expr, cst.Call):
+        elif type(expr) is cst.Call:
             expr = expr.func
-        elif isinstance(expr, cst.Subscript):
+        elif type(expr) is cst.Subscript:
             expr = expr.value
-        elif isinstance(expr, cst.Await):
+        elif type(expr) is cst.Await:
             expr = expr.expression
         else:
             return None
@@ -194,11 +194,11 @@ def _receiver_calls(call: cst.Call) -> list[cst.Call]:
     out: list[cst.Call] = []
     expr: cst.BaseExpression = call.func
     while True:
-        if isinstance(expr, cst.Attribute):
+        if type(expr) is cst.Attribute:
             expr = expr.value
-        elif isinstance(expr, cst.Subscript):
+        elif type(expr) is cst.Subscript:
             expr = expr.value
-        elif isinstance(expr, cst.Call):
+        elif type(expr) is cst.Call:
             out.append(expr)
             expr = expr.func
         else:

@@ -122,7 +122,7 @@ class UnawaitedStep(Rule):
         handed = _handed_to_asyncio(ctx)
         unawaited = [f for f in ctx.facts(F.UNAWAITED_COROUTINE) if id(f.node) not in handed]
         called = {f.node.func.value for f in ctx.facts(F.UNAWAITED_COROUTINE)
-                  if isinstance(f.node, cst.Call) and isinstance(f.node.func, cst.Name)}
+                  if type(f.node) is cst.Call and type(f.node.func) is cst.Name}
         for fact in unawaited:
             yield ctx.report(fact.node, "this coroutine is never awaited, so the step never runs",
                              notes=("write `await` before the call",))
@@ -131,7 +131,7 @@ class UnawaitedStep(Rule):
                              "it does, and its errors are lost", severity="warning")
         reported_elsewhere = folded(ctx)
         for fact in ctx.facts(F.STEP_NEVER_RUN):
-            if isinstance(fact.node, cst.Name) and fact.node.value in called:
+            if type(fact.node) is cst.Name and fact.node.value in called:
                 continue  # already reported where it is called without await
             if id(fact.node) in reported_elsewhere:
                 continue  # a note of the WF022 misuse that keeps it from running

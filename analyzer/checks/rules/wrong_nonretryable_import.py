@@ -79,11 +79,11 @@ class WrongNonretryableImport(Rule):
         if NAME not in text:
             return  # the cheap test first: most files never mention it
         for node in iter_imports(ctx.module.body):
-            if (isinstance(node, cst.ImportFrom) and not node.relative and node.module is not None
+            if (type(node) is cst.ImportFrom and not node.relative and node.module is not None
                     and ctx.source(node.module) == "workers"
-                    and not isinstance(node.names, cst.ImportStar)):
+                    and type(node.names) is not cst.ImportStar):
                 for alias in node.names:
-                    if isinstance(alias.name, cst.Name) and alias.name.value == NAME:
+                    if type(alias.name) is cst.Name and alias.name.value == NAME:
                         yield ctx.report(alias, "NonRetryableError is in workers.workflows, not "
                                          "workers: import it with `from workers.workflows import "
                                          "NonRetryableError`")
@@ -91,7 +91,7 @@ class WrongNonretryableImport(Rule):
         if not any(re.search(rf"\b{re.escape(a)}\s*\.\s*{NAME}\b", text) for a in aliases):
             return  # no `workers.NonRetryableError` anywhere: skip the walk over the whole tree
         for node in subnodes(ctx.module):
-            if isinstance(node, cst.Attribute) and node.attr.value == NAME:
+            if type(node) is cst.Attribute and node.attr.value == NAME:
                 if ctx.qualified(node) == f"workers.{NAME}":
                     yield ctx.report(node, "NonRetryableError is in workers.workflows, not "
                                      "workers: use workers.workflows.NonRetryableError")
