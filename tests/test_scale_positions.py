@@ -30,6 +30,7 @@ AWKWARD = {
     "comments_only": "# one\n# two\n",
     "pep695": "class B[T]:\n    def f[U](self, x: U) -> T: ...\ntype Alias[K] = dict[K, int]\n",
     "decorators_and_continuations": "@a.b(\n    c=1,\n)\n@d\ndef f(x,\n      y): return x \\\n    + y\n",
+    "parentheses": "x = ( (a + (b)) *\n  ( c ) )\nf((1), ((2,)), [(y) for (y) in (z)])\nawait (g())\n",
 }
 
 
@@ -79,10 +80,15 @@ def test_fallback_agrees() -> None:
 
 
 def test_libcst_is_left_as_it_was() -> None:
-    """The pass writes whitespace through its own method for its length only."""
+    """The pass writes whitespace and parentheses through its own methods for its length
+    only."""
+    from libcst._nodes.expression import _BaseParenthesizedNode
+
+    original = vars(_BaseParenthesizedNode)["_parenthesize"]
     module = cst.parse_module(AWKWARD["decorators_and_continuations"])
     node_positions(module)
     assert "_codegen" not in vars(cst.SimpleWhitespace)
+    assert vars(_BaseParenthesizedNode)["_parenthesize"] is original
     assert module.code == AWKWARD["decorators_and_continuations"]
 
 

@@ -28,6 +28,10 @@ try:  # libcst's code generator state; private, so there is a fallback below
     from libcst._nodes.internal import CodegenState as _CodegenState
 except ImportError:  # pragma: no cover - a libcst that moved it
     _CodegenState = None  # type: ignore[assignment,misc]
+try:  # the base class of nodes in parentheses, whose _parenthesize _light_codegen replaces
+    from libcst._nodes.expression import _BaseParenthesizedNode
+except ImportError:  # pragma: no cover
+    _BaseParenthesizedNode = None  # type: ignore[assignment,misc]
 
 
 @record(frozen=True, slots=True, order=True)
@@ -135,7 +139,7 @@ def _node_ranges(module: cst.Module) -> _Ranges:
     state = _PositionState(default_indent=module.default_indent,
                            default_newline=module.default_newline)
     try:
-        with _whitespace_as_text():
+        with _light_codegen():
             run_deep(module._codegen, state)  # one recursion per level of nesting: a large stack
     except (AttributeError, TypeError):  # pragma: no cover - libcst internals changed
         return _Ranges(None, _positions_from_provider(module))
@@ -143,25 +147,65 @@ def _node_ranges(module: cst.Module) -> _Ranges:
 
 
 @contextmanager
-def _whitespace_as_text() -> Iterator[None]:
-    """``SimpleWhitespace`` nodes write their text straight away, without the per-node hooks
-    that record a range: they are 45% of the nodes a pass visits (110,999 of 246,701 on the
-    474 KB benchmark workflow), nothing ever asks where one stands, and no range starts or ends
-    at one (libcst's syntactic ranges start and end at statements and bodies). The method is
-    libcst's own to replace (``CSTNode._codegen``), for the length of the pass only; like
-    ``parse._unvalidated``, not for use while another thread generates code."""
-    if "_codegen" in vars(cst.SimpleWhitespace):  # pragma: no cover - a libcst that has its own
+def _light_codegen() -> Iterator[None]:
+    """Two of libcst's code-generation methods replaced by lighter ones with the same output,
+    for the length of the pass only (libcst's own to replace: ``CSTNode._codegen`` and
+    ``_BaseParenthesizedNode._parenthesize``; like ``parse._unvalidated``, not for use while
+    another thread generates code):
+
+    - ``SimpleWhitespace`` nodes write their text straight away, without the per-node hooks
+      that record a range: they are 45% of the nodes a pass visits (110,999 of 246,701 on the
+      474 KB benchmark workflow), nothing ever asks where one stands, and no range starts or
+      ends at one (libcst's syntactic ranges start and end at statements and bodies).
+    - An expression's parentheses are written around it by a small context manager object
+      instead of a generator-based one (``contextlib`` costs about a microsecond each time:
+      127,560 times, a fifth of the pass, on that workflow)."""
+    parenthesized = _BaseParenthesizedNode
+    if "_codegen" in vars(cst.SimpleWhitespace) or parenthesized is None \
+            or "_parenthesize" not in vars(parenthesized):  # pragma: no cover - libcst changed
         yield
         return
+    original = vars(parenthesized)["_parenthesize"]
     cst.SimpleWhitespace._codegen = _write_whitespace  # type: ignore[method-assign]
+    parenthesized._parenthesize = _parenthesize  # type: ignore[method-assign]
     try:
         yield
     finally:
         del cst.SimpleWhitespace._codegen
+        parenthesized._parenthesize = original  # type: ignore[method-assign]
 
 
 def _write_whitespace(self: cst.SimpleWhitespace, state: Any, **kwargs: Any) -> None:
     state.tokens.append(self.value)
+
+
+def _parenthesize(self: Any, state: Any) -> "_Parenthesized":
+    return _Parenthesized(self, state)
+
+
+class _Parenthesized:
+    """``with node._parenthesize(state):``: the left parentheses, the node's syntactic
+    position around the body, the right parentheses (written only when the body succeeded, as
+    libcst's generator does)."""
+
+    __slots__ = ("node", "state", "position")
+
+    def __init__(self, node: Any, state: Any) -> None:
+        self.node = node
+        self.state = state
+
+    def __enter__(self) -> None:
+        for lpar in self.node.lpar:
+            lpar._codegen(self.state)
+        self.position = self.state.record_syntactic_position(self.node)
+        self.position.__enter__()
+
+    def __exit__(self, kind: Any, value: Any, traceback: Any) -> bool:
+        self.position.__exit__(kind, value, traceback)
+        if kind is None:
+            for rpar in self.node.rpar:
+                rpar._codegen(self.state)
+        return False
 
 
 def module_code(module: cst.Module) -> str:
