@@ -21,8 +21,9 @@ EXIT_USAGE = 2
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The whole parser, or with ``command`` (the subcommand about to run) the others listed by
-    name and help only: their arguments are most of the parser's cost, on every run."""
+    """The whole parser, or with ``command`` (the subcommand about to run) that subcommand's
+    only: building the others is most of the parser's cost, on every run, and parsing a
+    command's arguments never reads them (the top level's usage names ``COMMAND``, not each)."""
     parser = argparse.ArgumentParser(
         prog="wfgraph",
         description="Static analysis of Cloudflare Workflows written in Python: the version "
@@ -34,8 +35,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     subcommands: dict[str, argparse.ArgumentParser] = {}
     parser.set_defaults(subcommands=subcommands)
     for name, options, add_arguments in _SUBCOMMANDS:
-        subcommands[name] = sub.add_parser(name, **options)
         if command in (None, name):
+            subcommands[name] = sub.add_parser(name, **options)
             add_arguments(subcommands[name])
     return parser
 
