@@ -12,7 +12,7 @@ import sys
 if sys.path and sys.path[0] in ("", os.getcwd()):
     del sys.path[0]
 
-from .cli import main  # noqa: E402
+from .cli import entry  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -11,7 +11,7 @@ import sys
 if sys.path and sys.path[0] in ("", os.getcwd()):
     del sys.path[0]
 
-from wfgraph.analyzer.cli import main  # noqa: E402
+from wfgraph.analyzer.cli import entry  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
