@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: what a shell reports for a command that wrote into a closed pipe."""
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -289,12 +291,17 @@ def entry() -> None:
     mypy's ``hard_exit``: the output streams are flushed first; files are closed where they are
     written, and worker pools are shut down in ``parallel.py``. ``main`` itself returns, for
     callers in the same process."""
-    code = main()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (wfgraph graph | head): nothing to do
-            pass
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (wfgraph graph | head): end as a tool that SIGPIPE ended does,
+        # with 128 + 13 and without a traceback.
+        code = EXIT_BROKEN_PIPE
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):  # pragma: no cover - stderr closed: nothing left to say
+        pass
     os._exit(code)
 
 

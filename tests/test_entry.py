@@ -81,3 +81,16 @@ def test_version_exits_zero() -> None:
     proc = subprocess.run(_command("--version"), capture_output=True, text=True, timeout=60,
                           env=BUFFERED)
     assert (proc.returncode, proc.stdout.strip()) == (0, f"wfgraph {__import__('wfgraph').__version__}")
+
+
+def test_a_reader_that_goes_away_ends_it_quietly(long_workflow: Path) -> None:
+    """``wfgraph graph big.py | head``: no traceback, the status of a command ended by SIGPIPE."""
+    proc = subprocess.Popen(_command("graph", str(long_workflow)), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=BUFFERED)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10)
+    proc.stdout.close()  # more than a pipe holds is still to be written
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=120) == 141
+    assert "Traceback" not in err and err == ""
+
